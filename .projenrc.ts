@@ -1,0 +1,78 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// Pinned where the newest release does not work here: aws-cdk-lib 2.276 emits cloud-assembly
+// schema 55, which integ-runner 2.197.10 rejects.
+const CDK_VERSION = '2.257.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+/** The example app synthesised by `npx cdk synth`; the integ tests import the same stack. */
+const EXAMPLE_APP = 'integ/three-vpc-app.ts';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-alb-privatelink-router',
+  description:
+    'One public Application Load Balancer routing by path to services in many VPCs over AWS PrivateLink, deployed in a single cdk deploy.',
+  author: 'Seed 0671b17e maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-0671b17e.example',
+  repositoryUrl: 'https://github.com/maintainers/main.git',
+  license: 'Apache-2.0',
+  keywords: ['awscdk', 'aws-cdk', 'cdk', 'privatelink', 'alb', 'nlb', 'vpc-endpoint', 'vpc', 'networking'],
+  stability: 'experimental',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  githubOptions: { mergify: false },
+
+  publishToPypi: {
+    distName: 'cdk-alb-privatelink-router',
+    module: 'cdk_alb_privatelink_router',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.albprivatelinkrouter',
+    mavenGroupId: 'io.github.albprivatelinkrouter',
+    mavenArtifactId: 'cdk-alb-privatelink-router',
+  },
+
+  devDeps: [
+    `aws-cdk-lib@${CDK_VERSION}`,
+    'aws-cdk',
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+  ],
+
+  tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'projenrc'] },
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+  gitignore: ['cdk.out/', 'integ/**/cdk.out/', '!integ/**/*.snapshot/**', '.cdk.staging/'],
+});
+
+project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/');
+
+// `npx cdk synth` synthesises the three-VPC example (the README's main job).
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: `npx ts-node --prefer-ts-exts --project tsconfig.dev.json ${EXAMPLE_APP}`,
+    output: 'cdk.out',
+    notices: false,
+  },
+});
+
+// The README's test command: everything CI checks, on a fresh clone, offline.
+const ci = project.addTask('ci', {
+  description: 'Build, test and check that projen leaves no diff (what .ci/run runs)',
+});
+ci.spawn(project.buildTask);
+ci.exec('git diff --ignore-space-at-eol --exit-code', {
+  name: 'no-projen-drift',
+});
+
+project.synth();
