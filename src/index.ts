@@ -1,5 +1,4 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './alb-privatelink-router';
+export * from './endpoint-ip-addresses';
+export * from './private-link-producer';
+export type { PrivateLinkRouteOptions } from './route';

@@ -1,0 +1,285 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import { Construct } from 'constructs';
+import { EndpointIpAddresses } from './endpoint-ip-addresses';
+import { PrivateLinkProducer } from './private-link-producer';
+import { privateSubnetsOf } from './private-subnets';
+import { PrivateLinkRouteOptions, resolveRoute, routeIdOf, validatePort, validateRouteSet } from './route';
+
+/** Properties of a `PrivateLinkRoute`. */
+export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
+  /** The ALB listener the route's rule is added to. */
+  readonly listener: elbv2.IApplicationListener;
+
+  /** The consumer VPC: the ALB's VPC, where the interface endpoint and target group go. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
+   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
+   * producer's load balancer also covers.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
+   * one per Availability Zone
+   */
+  readonly endpointSubnets?: ec2.SubnetSelection;
+}
+
+/**
+ * One path of an ALB listener served over AWS PrivateLink: a `PrivateLinkProducer` in the producer
+ * VPC, an interface endpoint to it in the consumer VPC, the endpoint's IP addresses as targets of
+ * an ALB target group, and a listener rule forwarding the route's paths to that group.
+ *
+ * `AlbPrivateLinkRouter.addRoute` creates these; create one directly to add a route to an ALB
+ * listener of your own.
+ */
+export class PrivateLinkRoute extends Construct {
+  /** The path as given in the route. */
+  public readonly path: string;
+
+  /** The ALB path patterns the listener rule matches. */
+  public readonly pathPatterns: string[];
+
+  /** The listener rule's priority. */
+  public readonly priority: number;
+
+  /** The TCP port used from the ALB through to the instances. */
+  public readonly port: number;
+
+  /** The NLB and endpoint service in the producer VPC. */
+  public readonly producer: PrivateLinkProducer;
+
+  /** The interface endpoint in the consumer VPC. */
+  public readonly endpoint: ec2.InterfaceVpcEndpoint;
+
+  /** The endpoint's security group: the route's port from the ALB only. */
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
+
+  /** The deploy-time lookup of the endpoint's private IP addresses. */
+  public readonly endpointIpAddresses: EndpointIpAddresses;
+
+  /** The ALB target group of type IP holding the endpoint's addresses. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The listener rule forwarding the route's paths to `targetGroup`. */
+  public readonly listenerRule: elbv2.ApplicationListenerRule;
+
+  constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
+    super(scope, id);
+
+    const route = resolveRoute(props);
+    this.path = route.path;
+    this.pathPatterns = route.pathPatterns;
+    this.priority = route.priority;
+    this.port = route.port;
+
+    this.producer = new PrivateLinkProducer(this, 'Producer', {
+      vpc: props.producerVpc,
+      instances: props.instances,
+      port: this.port,
+      vpcSubnets: props.producerSubnets,
+    });
+
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: props.vpc,
+      description: `PrivateLink endpoint of route ${this.path}: port ${this.port} from the ALB only`,
+      allowAllOutbound: false,
+    });
+    this.endpointSecurityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB, route ${this.path}`);
+
+    const endpointSubnets = props.endpointSubnets ?? privateSubnetsOf(props.vpc, `Route '${this.path}'`);
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
+      vpc: props.vpc,
+      service: new ec2.InterfaceVpcEndpointService(this.producer.endpointService.vpcEndpointServiceName, this.port),
+      subnets: endpointSubnets,
+      securityGroups: [this.endpointSecurityGroup],
+      // `open` would admit the whole consumer VPC; only the ALB may connect.
+      open: false,
+      privateDnsEnabled: false,
+    });
+    // The endpoint can connect only once the service's allowed principals are in place.
+    this.endpoint.node.addDependency(this.producer.endpointService);
+
+    this.endpointIpAddresses = new EndpointIpAddresses(this, 'EndpointIpAddresses', {
+      endpoint: this.endpoint,
+    });
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: this.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
+      healthCheck: {
+        protocol: elbv2.Protocol.HTTP,
+        port: 'traffic-port',
+        path: '/',
+      },
+    });
+
+    this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
+      listener: props.listener,
+      priority: this.priority,
+      conditions: [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)],
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+  }
+}
+
+/** Properties of an `AlbPrivateLinkRouter`. */
+export interface AlbPrivateLinkRouterProps {
+  /** The consumer VPC: the ALB and every route's interface endpoint go in it. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The routes to serve. More can be added with `addRoute`.
+   *
+   * @default - none
+   */
+  readonly routes?: PrivateLinkRouteOptions[];
+
+  /**
+   * Whether the ALB is internet-facing.
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Whether the listener admits any IPv4 address on its port. With `false` nothing may connect
+   * until you allow it: `router.connections.allowDefaultPortFrom(peer)`.
+   *
+   * @default true
+   */
+  readonly open?: boolean;
+
+  /**
+   * The port of the HTTP listener.
+   *
+   * @default 80
+   */
+  readonly listenerPort?: number;
+
+  /**
+   * Where the ALB goes.
+   *
+   * @default - public subnets when internet-facing, otherwise private subnets
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Where each route's interface endpoint goes in `vpc`.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
+   * one per Availability Zone
+   */
+  readonly endpointSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
+   * quota is raised; raise this after raising the quota.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+   * @default 100
+   */
+  readonly maxRoutes?: number;
+}
+
+/**
+ * One Application Load Balancer routing requests by path to services in other VPCs over AWS
+ * PrivateLink, deployable in a single `cdk deploy`.
+ *
+ * Each route gets its own `PrivateLinkProducer` (NLB + endpoint service) in its producer VPC, an
+ * interface endpoint in the consumer VPC whose IP addresses are looked up at deploy time and
+ * registered as ALB targets, and a listener rule. Requests matching no route get a 404.
+ */
+export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable {
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The HTTP listener that holds one rule per route. */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The ALB's connections, with the listener port as default port. */
+  public readonly connections: ec2.Connections;
+
+  private readonly vpc: ec2.IVpc;
+  private readonly endpointSubnets?: ec2.SubnetSelection;
+  private readonly maxRoutes: number;
+  private readonly routeList: PrivateLinkRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
+    super(scope, id);
+    this.vpc = props.vpc;
+    this.endpointSubnets = props.endpointSubnets;
+    this.maxRoutes = props.maxRoutes ?? 100;
+
+    const listenerPort = props.listenerPort ?? 80;
+    validatePort(`${this.node.path}: listenerPort`, listenerPort);
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'AlbPrivateLinkRouter ALB: listener port from allowed clients, route ports to endpoints',
+      allowAllOutbound: false,
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: props.internetFacing ?? true,
+      vpcSubnets: props.loadBalancerSubnets,
+      securityGroup,
+      dropInvalidHeaderFields: true,
+    });
+
+    this.listener = this.loadBalancer.addListener('Listener', {
+      port: listenerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: props.open ?? true,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'text/plain',
+        messageBody: 'No route matches this path.',
+      }),
+    });
+    this.connections = this.listener.connections;
+
+    for (const route of props.routes ?? []) {
+      this.addRoute(route);
+    }
+  }
+
+  /** The routes added so far, in the order they were added. */
+  public get routes(): PrivateLinkRoute[] {
+    return [...this.routeList];
+  }
+
+  /**
+   * Adds a route: requests matching `route.path` are forwarded to `route.instances` over
+   * PrivateLink. Throws if the route conflicts with one already added.
+   */
+  public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
+    const id = route.id ?? routeIdOf(route.path);
+    const sameId = this.routeList.find((existing) => existing.node.id === id);
+    if (sameId) {
+      throw new Error(`${this.node.path}: routes '${sameId.path}' and '${route.path}' have the same construct ID '${id}'; give one of them a different 'id'.`);
+    }
+    if (this.routeList.length >= this.maxRoutes) {
+      throw new Error(`${this.node.path}: cannot add route '${route.path}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);
+    }
+
+    const added = new PrivateLinkRoute(this, id, {
+      ...route,
+      listener: this.listener,
+      vpc: this.vpc,
+      endpointSubnets: this.endpointSubnets,
+    });
+    try {
+      validateRouteSet([...this.routeList, added]);
+    } catch (error) {
+      this.node.tryRemoveChild(id);
+      throw error;
+    }
+    this.routeList.push(added);
+    return added;
+  }
+}

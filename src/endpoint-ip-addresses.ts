@@ -1,0 +1,88 @@
+import { Fn, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** Properties of an `EndpointIpAddresses`. */
+export interface EndpointIpAddressesProps {
+  /** The interface VPC endpoint whose network interfaces to look up. */
+  readonly endpoint: ec2.InterfaceVpcEndpoint;
+
+  /**
+   * How many subnets the endpoint is placed in. An interface endpoint has exactly one network
+   * interface per subnet, so this is also the number of IP addresses.
+   *
+   * @default - the length of the endpoint's `SubnetIds`; required when that list is a token
+   */
+  readonly subnetCount?: number;
+}
+
+/**
+ * The private IP addresses of an interface VPC endpoint's network interfaces, looked up at deploy
+ * time.
+ *
+ * CloudFormation exposes an interface endpoint's network interface IDs but not their addresses,
+ * which an ALB needs to register the endpoint as IP targets. This runs
+ * `ec2:DescribeNetworkInterfaces` for those IDs in a custom resource, so the addresses are
+ * available in the same deployment that creates the endpoint. The lookup runs again only when the
+ * endpoint's network interfaces change (the endpoint is replaced or its subnets change).
+ */
+export class EndpointIpAddresses extends Construct {
+  /**
+   * One private IPv4 address per endpoint subnet (CloudFormation tokens). Their order follows the
+   * EC2 API's answer, not the order of the subnets.
+   */
+  public readonly ipAddresses: string[];
+
+  /** The custom resource that runs the lookup. */
+  public readonly customResource: cr.AwsCustomResource;
+
+  constructor(scope: Construct, id: string, props: EndpointIpAddressesProps) {
+    super(scope, id);
+
+    const count = props.subnetCount ?? subnetCountOf(props.endpoint);
+    if (!Number.isInteger(count) || count < 1) {
+      throw new Error(`${this.node.path}: subnetCount must be a positive integer (one network interface per endpoint subnet), got ${count}.`);
+    }
+
+    const networkInterfaceIds = Array.from({ length: count }, (_, index) =>
+      Fn.select(index, props.endpoint.vpcEndpointNetworkInterfaceIds));
+    const outputPaths = networkInterfaceIds.map((_, index) => `NetworkInterfaces.${index}.PrivateIpAddress`);
+
+    const lookup: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeNetworkInterfaces',
+      // Listing each ID (rather than the list token) keeps the parameters a plain string join.
+      parameters: { NetworkInterfaceIds: networkInterfaceIds },
+      // The IDs change exactly when the endpoint's interfaces do, which is when to look again.
+      physicalResourceId: cr.PhysicalResourceId.of(props.endpoint.vpcEndpointId),
+      // The whole answer would exceed the 4 KB custom resource response limit.
+      outputPaths,
+    };
+
+    this.customResource = new cr.AwsCustomResource(this, 'Lookup', {
+      resourceType: 'Custom::EndpointIpAddresses',
+      onCreate: lookup,
+      onUpdate: lookup,
+      installLatestAwsSdk: false,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['ec2:DescribeNetworkInterfaces'],
+          // DescribeNetworkInterfaces supports no resource-level permissions.
+          resources: ['*'],
+        }),
+      ]),
+    });
+
+    this.ipAddresses = outputPaths.map((path) => this.customResource.getResponseField(path));
+  }
+}
+
+function subnetCountOf(endpoint: ec2.InterfaceVpcEndpoint): number {
+  const subnetIds = (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds;
+  if (subnetIds === undefined || Token.isUnresolved(subnetIds)) {
+    throw new Error(`${endpoint.node.path}: cannot count the endpoint's subnets at synth time; pass subnetCount to EndpointIpAddresses.`);
+  }
+  return subnetIds.length;
+}
