@@ -46,7 +46,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'projenrc'] },
+  tsconfigDev: { include: ['.projenrc.ts'], compilerOptions: {} },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'projenrc'],
+    // One dev tsconfig covers src, test and integ; the project service would look for one per folder.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+  typecheckTests: true,
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],

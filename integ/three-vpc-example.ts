@@ -96,7 +96,7 @@ function webServerUserData(vpcName: string, serverName: string): ec2.UserData {
     'INSTANCE_ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
     `mkdir -p /var/www/${vpcName}`,
     `PAGE="<h1>${vpcName}</h1><p>${serverName} ($INSTANCE_ID) answered.</p>"`,
-    `echo "$PAGE" > /var/www/index.html`,
+    'echo "$PAGE" > /var/www/index.html',
     `echo "$PAGE" > /var/www/${vpcName}/index.html`,
     "cat > /etc/systemd/system/web.service <<'UNIT'",
     '[Unit]',

@@ -66,7 +66,6 @@ export interface PrivateLinkRouteOptions {
 /** ALB limits, from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html */
 export const MAX_RULE_PRIORITY = 50000;
 export const MAX_CONDITION_VALUE_LENGTH = 128;
-export const MAX_CONDITION_VALUES_PER_RULE = 5;
 export const DEFAULT_ROUTE_PORT = 80;
 
 /** Characters an ALB path pattern may contain besides letters and digits. */
@@ -79,6 +78,15 @@ const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const MAX_DEPTH = 16;
 const PRIORITY_BANDS = MAX_DEPTH - 1;
 const SLOTS_PER_BAND = Math.floor(MAX_RULE_PRIORITY / PRIORITY_BANDS);
+
+/** What the listener matches for a route: enough to check routes against each other. */
+export interface RouteMatch {
+  /** The path as the user wrote it, for messages. */
+  readonly path: string;
+  /** The ALB path-pattern condition values. */
+  readonly pathPatterns: string[];
+  readonly priority: number;
+}
 
 /** A route after validation and normalisation: everything needed to build it. */
 export interface ResolvedRoute extends RouteMatch {

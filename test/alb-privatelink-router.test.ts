@@ -1,0 +1,242 @@
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { consumerStack, logicalId, producer } from './fixtures';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
+
+function build(routes: (web: ReturnType<typeof producer>) => PrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: routes(web), ...props });
+  // Synthesised on first use, so tests can still add to the stack.
+  return { stack, vpc, web, router, get template() { return Template.fromStack(stack); } };
+}
+
+const groupIdOf = (stack: any, group: ec2.ISecurityGroup) => ({ 'Fn::GetAtt': [logicalId(stack, group as never), 'GroupId'] });
+
+describe('the load balancer', () => {
+  test('is internet-facing in the public subnets, drops invalid headers, and answers 404 when no route matches', () => {
+    const { stack, vpc, router, template } = build(() => []);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'application',
+      Scheme: 'internet-facing',
+      Subnets: vpc.publicSubnets.map((subnet) => ({ Ref: logicalId(stack, subnet) })),
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: { Ref: logicalId(stack, router.loadBalancer) },
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: Match.anyValue() } }],
+    });
+  });
+
+  test('admits anyone on the listener port by default, and nothing else', () => {
+    const { template } = build(() => []);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('AlbPrivateLinkRouter ALB'),
+      SecurityGroupIngress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, Description: Match.anyValue() }],
+    });
+  });
+
+  test('with open: false admits only what connections allow, on the listener port', () => {
+    const built = build(() => [], { open: false, listenerPort: 8080 });
+    const { stack, vpc, router } = built;
+    const clients = new ec2.SecurityGroup(stack, 'Clients', { vpc });
+    router.connections.allowDefaultPortFrom(clients);
+    const template = built.template;
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('AlbPrivateLinkRouter ALB'),
+      SecurityGroupIngress: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]),
+      SourceSecurityGroupId: groupIdOf(stack, clients),
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+    });
+  });
+
+  test('internetFacing: false puts an internal ALB in the private subnets', () => {
+    const { template } = build(() => [], { internetFacing: false });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application', Scheme: 'internal' });
+  });
+
+  test('an invalid listener port is rejected', () => {
+    expect(() => build(() => [], { listenerPort: 70000 })).toThrow(/Test\/Router: listenerPort: port must be an integer from 1 to 65535/);
+  });
+});
+
+describe('a route', () => {
+  const oneRoute = (web: ReturnType<typeof producer>) => [{ path: '/app', producerVpc: web.vpc, instances: web.instances, port: 8080 }];
+
+  test('adds a listener rule forwarding its path patterns to its target group', () => {
+    const { stack, router, template } = build(oneRoute);
+    const [route] = router.routes;
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: { Ref: logicalId(stack, router.listener) },
+      Priority: route.priority,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app', '/app/*'] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(stack, route.targetGroup) } }],
+    });
+  });
+
+  test('targets the endpoint IP addresses from the lookup, on the route port, health-checked over HTTP', () => {
+    const { stack, router, template } = build(oneRoute);
+    const [route] = router.routes;
+    const lookupId = logicalId(stack, route.endpointIpAddresses.customResource);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip',
+      Protocol: 'HTTP',
+      Port: 8080,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPort: 'traffic-port',
+      HealthCheckPath: '/',
+      Targets: [
+        { Id: { 'Fn::GetAtt': [lookupId, 'NetworkInterfaces.0.PrivateIpAddress'] }, Port: 8080 },
+        { Id: { 'Fn::GetAtt': [lookupId, 'NetworkInterfaces.1.PrivateIpAddress'] }, Port: 8080 },
+      ],
+    });
+  });
+
+  test('creates an interface endpoint to its own endpoint service, in the isolated subnets, after the permissions', () => {
+    const { stack, vpc, router, template } = build(oneRoute);
+    const [route] = router.routes;
+    const serviceId = stack.resolve(route.producer.endpointService.vpcEndpointServiceId);
+    template.hasResource('AWS::EC2::VPCEndpoint', {
+      Properties: {
+        VpcEndpointType: 'Interface',
+        VpcId: { Ref: logicalId(stack, vpc) },
+        ServiceName: { 'Fn::Join': ['.', ['com.amazonaws.vpce', { Ref: 'AWS::Region' }, serviceId]] },
+        SubnetIds: vpc.isolatedSubnets.map((subnet) => ({ Ref: logicalId(stack, subnet) })),
+        SecurityGroupIds: [groupIdOf(stack, route.endpointSecurityGroup)],
+        PrivateDnsEnabled: false,
+      },
+      DependsOn: Match.arrayWith([serviceId.Ref, Match.stringLikeRegexp('Permissions')]),
+    });
+    template.hasResourceProperties('AWS::EC2::VPCEndpointService', {
+      NetworkLoadBalancerArns: [{ Ref: logicalId(stack, route.producer.loadBalancer) }],
+    });
+  });
+
+  test('opens the endpoint to the ALB only, on the route port, and lets the ALB send only there', () => {
+    const { stack, router, template } = build(oneRoute);
+    const [route] = router.routes;
+    const albGroup = groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]);
+    const endpointGroup = groupIdOf(stack, route.endpointSecurityGroup);
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: endpointGroup }, 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: endpointGroup, SourceSecurityGroupId: albGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
+    });
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: albGroup }, 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: albGroup, DestinationSecurityGroupId: endpointGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
+    });
+  });
+
+  test('opens the instances to its NLB only, on the route port', () => {
+    const { stack, web, router, template } = build(oneRoute);
+    const [route] = router.routes;
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: groupIdOf(stack, web.securityGroup) }, 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: groupIdOf(stack, web.securityGroup),
+      SourceSecurityGroupId: groupIdOf(stack, route.producer.securityGroup),
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+    });
+  });
+
+  test('endpointSubnets places every endpoint', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      endpointSubnets: { subnets: [vpc.isolatedSubnets[1]] },
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: [{ Ref: logicalId(stack, vpc.isolatedSubnets[1]) }] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip',
+      Targets: [{ Id: { 'Fn::GetAtt': [Match.anyValue(), 'NetworkInterfaces.0.PrivateIpAddress'] }, Port: 80 }],
+    });
+  });
+});
+
+describe('addRoute', () => {
+  test('adds a route after construction and returns it', () => {
+    const { stack, web, router } = build(() => []);
+    const route = router.addRoute({ path: '/api/v2', producerVpc: web.vpc, instances: web.instances });
+    expect(route.node.path).toBe('Test/Router/api-v2');
+    expect(route.pathPatterns).toEqual(['/api/v2', '/api/v2/*']);
+    expect(router.routes).toEqual([route]);
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: route.priority,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/v2', '/api/v2/*'] } }],
+    });
+  });
+
+  test('rejects a route whose derived ID is taken', () => {
+    const { web, router } = build((w) => [{ path: '/a/b', producerVpc: w.vpc, instances: w.instances }]);
+    expect(() => router.addRoute({ path: '/a-b', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/Test\/Router: routes '\/a\/b' and '\/a-b' have the same construct ID 'a-b'; give one of them a different 'id'/);
+  });
+
+  test('rejects a route that conflicts with an existing one and leaves no trace of it', () => {
+    const { web, router } = build((w) => [{ path: '/a', producerVpc: w.vpc, instances: w.instances }]);
+    expect(() => router.addRoute({ path: '/a/', id: 'again', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/Routes '\/a' and '\/a\/' match the same paths/);
+    expect(router.node.tryFindChild('again')).toBeUndefined();
+    expect(router.routes).toHaveLength(1);
+  });
+
+  test('rejects routes beyond maxRoutes', () => {
+    const { web, router } = build(() => [], { maxRoutes: 1 });
+    router.addRoute({ path: '/a', producerVpc: web.vpc, instances: web.instances });
+    expect(() => router.addRoute({ path: '/b', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/cannot add route '\/b': the listener already holds 1 routes \(maxRoutes\)/);
+  });
+
+  test('rejects a consumer VPC without private or isolated subnets for the endpoint', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc: publicOnly,
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    })).toThrow(/Route '\/a': VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+  });
+});
+
+describe('changing the route list', () => {
+  /** Logical IDs of every resource of each route, keyed by route path. */
+  function routeResources(paths: string[]): Map<string, string[]> {
+    const { stack, router } = build((web) => paths.map((path) => ({ path, producerVpc: web.vpc, instances: web.instances })));
+    const template = Template.fromStack(stack).toJSON();
+    return new Map(router.routes.map((route) => {
+      const prefix = stack.getLogicalId(route.listenerRule.node.defaultChild as never).replace(/Rule[0-9A-F]{8}$/, '');
+      return [route.path, Object.keys(template.Resources).filter((id) => id.startsWith(prefix))];
+    }));
+  }
+
+  test('adding, removing or reordering routes leaves the other routes\' logical IDs and priorities alone', () => {
+    const before = routeResources(['/a', '/b', '/c']);
+    expect(before.get('/a')!.length).toBeGreaterThanOrEqual(10);
+    for (const after of [routeResources(['/a', '/b', '/c', '/d']), routeResources(['/a', '/c']), routeResources(['/c', '/a', '/b'])]) {
+      for (const [path, ids] of after) {
+        if (before.has(path)) expect(ids).toEqual(before.get(path));
+      }
+    }
+  });
+
+  test('a route keeps its priority whatever the other routes are', () => {
+    const priorityOf = (paths: string[]) => {
+      const { router } = build((web) => paths.map((path) => ({ path, producerVpc: web.vpc, instances: web.instances })));
+      return router.routes.find((route) => route.path === '/a')!.priority;
+    };
+    expect(priorityOf(['/b', '/a'])).toBe(priorityOf(['/a']));
+    expect(priorityOf(['/a', '/a/b', '/'])).toBe(priorityOf(['/a']));
+  });
+});
