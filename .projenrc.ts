@@ -60,7 +60,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
-  gitignore: ['cdk.out/', 'integ/**/cdk.out/', '!integ/**/*.snapshot/**', '.cdk.staging/'],
+  // Snapshot verification compares templates only; asset bundles (MBs) stay out of git.
+  gitignore: ['cdk.out/', '.cdk.staging/', 'integ/**/cdk-integ.out.*', 'integ/**/*.snapshot/asset.*'],
 });
 
 project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/');
@@ -74,11 +75,27 @@ new JsonFile(project, 'cdk.json', {
   },
 });
 
+// integ-runner tests under integ/: snapshots are verified offline in CI, deployed by users.
+const integRunner = 'integ-runner --directory integ --language typescript';
+const integ = project.addTask('integ', {
+  description: 'Verify the integ snapshots offline (fails on drift, with a diff)',
+  exec: integRunner,
+});
+project.addTask('integ:update', {
+  description: 'Re-create the integ snapshots offline, without deploying',
+  exec: `${integRunner} --dry-run --update-on-failed`,
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy every integ test to the AWS account in your credentials, run its assertions, destroy it',
+  exec: `${integRunner} --force --no-update-workflow`,
+});
+
 // The README's test command: everything CI checks, on a fresh clone, offline.
 const ci = project.addTask('ci', {
   description: 'Build, test and check that projen leaves no diff (what .ci/run runs)',
 });
 ci.spawn(project.buildTask);
+ci.spawn(integ);
 ci.exec('git diff --ignore-space-at-eol --exit-code', {
   name: 'no-projen-drift',
 });

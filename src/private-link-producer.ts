@@ -124,9 +124,11 @@ export class PrivateLinkProducer extends Construct {
     });
 
     // Client traffic and health checks both reach the instances from the load balancer's own
-    // addresses, so one rule per instance security group covers both.
+    // addresses, so one rule per instance security group covers both. Made from the load
+    // balancer's side, both rules live in its stack, so instances in another stack get no
+    // reference back to it (which would be a cycle).
     for (const instance of props.instances) {
-      instance.connections.allowFrom(this.loadBalancer, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
+      this.loadBalancer.connections.allowTo(instance, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
     }
 
     this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {

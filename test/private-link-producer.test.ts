@@ -1,3 +1,5 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { consumerStack, logicalId, producer } from './fixtures';
@@ -103,4 +105,19 @@ test('invalid input fails at construction naming the producer', () => {
     .toThrow(/Test\/NoInstances: instances is empty/);
   expect(() => new PrivateLinkProducer(stack, 'BadPort', { vpc: web.vpc, instances: web.instances, port: 0 }))
     .toThrow(/Test\/BadPort: port must be an integer from 1 to 65535, got 0/);
+});
+
+test('instances in another stack get their ingress rule from the producer stack, with no reference back', () => {
+  const { stack } = consumerStack();
+  const instancesStack = new Stack(stack.node.scope as Construct, 'Instances');
+  const web = producer(instancesStack, 'Web');
+  const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: web.instances });
+  Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    SourceSecurityGroupId: { 'Fn::GetAtt': [logicalId(stack, service.securityGroup), 'GroupId'] },
+    GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('InstanceSecurityGroup') },
+    FromPort: 80,
+  });
+  Template.fromStack(instancesStack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  // Synthesising the whole app fails on a dependency cycle if a rule points back.
+  expect(() => App.of(stack)!.synth()).not.toThrow();
 });

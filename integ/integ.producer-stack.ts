@@ -1,0 +1,48 @@
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
+import { AlbPrivateLinkRouter } from '../src';
+
+// A different shape from the three-VPC example: the services live in their own stack, one VPC
+// serves two routes on different ports, one route is an ALB wildcard pattern with an explicit
+// priority, and one route is added with addRoute.
+const app = new App();
+
+const services = new Stack(app, 'AlbPrivateLinkRouterServices');
+const servicesVpc = isolatedVpc(services, 'Vpc', '10.20.0.0/16');
+const servicesSecurityGroup = webServerSecurityGroup(services, 'WebServerSecurityGroup', servicesVpc);
+const api = new WebServer(services, 'Api', {
+  vpc: servicesVpc, subnet: servicesVpc.isolatedSubnets[0], securityGroup: servicesSecurityGroup,
+  section: 'api', serverName: 'api-server', port: 8080,
+});
+const docs = new WebServer(services, 'Docs', {
+  vpc: servicesVpc, subnet: servicesVpc.isolatedSubnets[1], securityGroup: servicesSecurityGroup,
+  section: 'docs', serverName: 'docs-server',
+});
+
+const edge = new Stack(app, 'AlbPrivateLinkRouterEdge');
+const router = new AlbPrivateLinkRouter(edge, 'Router', {
+  vpc: consumerVpc(edge, 'Vpc', '10.10.0.0/16'),
+  routes: [{ path: '/api', producerVpc: servicesVpc, instances: [api], port: 8080 }],
+});
+router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producerVpc: servicesVpc, instances: [docs] });
+const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
+new CfnOutput(edge, 'Url', { value: url });
+
+const integ = new IntegTest(app, 'ProducerStack', { testCases: [services, edge] });
+const untilHealthy = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(20) };
+
+integ.assertions
+  .httpApiCall(`${url}/api/`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('api-server') }))
+  .waitForAssertions(untilHealthy);
+integ.assertions
+  .httpApiCall(`${url}/docs/index.html`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
+  .waitForAssertions(untilHealthy);
+integ.assertions
+  .httpApiCall(`${url}/apidocs/`)
+  .expect(ExpectedResult.objectLike({ status: 404 }));
+
+app.synth();

@@ -1,0 +1,52 @@
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ThreeVpcExampleStack } from './three-vpc-example';
+
+// The README's three-VPC example, deployed and proven over HTTP through the ALB.
+const app = new App();
+const example = new ThreeVpcExampleStack(app, 'AlbPrivateLinkRouterThreeVpc');
+const assertionStack = new Stack(app, 'AlbPrivateLinkRouterThreeVpcAssertions');
+const integ = new IntegTest(app, 'ThreeVpc', { testCases: [example], assertionStack });
+const url = `http://${example.router.loadBalancer.loadBalancerDnsName}`;
+
+// Targets take a few minutes to pass health checks after the stack is created.
+const untilHealthy = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(20) };
+
+for (const vpc of ['vpc2', 'vpc3']) {
+  integ.assertions
+    .httpApiCall(`${url}/${vpc}/`)
+    .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp(`web-${vpc}-[ab]`) }))
+    .waitForAssertions(untilHealthy);
+}
+
+integ.assertions
+  .httpApiCall(`${url}/elsewhere/`)
+  .expect(ExpectedResult.objectLike({ status: 404, body: 'No route matches this path.' }));
+
+// Repeated requests must reach both web servers of a VPC: the NLB spreads them over its targets.
+const prober = new lambda.Function(assertionStack, 'Prober', {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  timeout: Duration.minutes(1),
+  code: lambda.Code.fromInline(`
+exports.handler = async ({ url, requests }) => {
+  const servers = new Set();
+  for (let i = 0; i < requests; i++) {
+    const response = await fetch(url);
+    const server = (await response.text()).match(/web-vpc\\d-[ab]/);
+    if (response.status === 200 && server) servers.add(server[0]);
+  }
+  return [...servers].sort().join(',');
+};`),
+});
+
+for (const vpc of ['vpc2', 'vpc3']) {
+  integ.assertions
+    .invokeFunction({ functionName: prober.functionName, payload: JSON.stringify({ url: `${url}/${vpc}/`, requests: 30 }) })
+    .expect(ExpectedResult.objectLike({ Payload: Match.stringLikeRegexp(`web-${vpc}-a,web-${vpc}-b`) }))
+    .waitForAssertions(untilHealthy);
+}
+
+app.synth();

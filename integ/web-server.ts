@@ -1,0 +1,87 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+
+/** Properties of a `WebServer`. */
+export interface WebServerProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnet: ec2.ISubnet;
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** Shown in the page and used as the URL path the page is served under: `/<section>/`. */
+  readonly section: string;
+  /** Shown in the page, so a test can tell which server answered. */
+  readonly serverName: string;
+  /** @default 80 */
+  readonly port?: number;
+}
+
+/**
+ * A t4g.nano Amazon Linux 2023 instance serving "<section>: <serverName> answered" at `/` (for
+ * health checks) and `/<section>/`, with the image's own python3: no package download, so it
+ * works in isolated subnets without a NAT gateway.
+ */
+export class WebServer extends ec2.Instance {
+  constructor(scope: Construct, id: string, props: WebServerProps) {
+    const port = props.port ?? 80;
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(
+      'set -eu',
+      'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 60")',
+      'INSTANCE_ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
+      `mkdir -p /var/www/${props.section}`,
+      `PAGE="<h1>${props.section}</h1><p>${props.serverName} ($INSTANCE_ID) answered.</p>"`,
+      'echo "$PAGE" > /var/www/index.html',
+      `echo "$PAGE" > /var/www/${props.section}/index.html`,
+      "cat > /etc/systemd/system/web.service <<'UNIT'",
+      '[Unit]',
+      'Description=Example web server',
+      'After=network-online.target',
+      '[Service]',
+      // http.server speaks HTTP/1.0 and closes every connection, so each request is a new flow
+      // through the NLB and repeated requests spread over the instances.
+      `ExecStart=/usr/bin/python3 -m http.server ${port} --directory /var/www`,
+      'Restart=always',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      'UNIT',
+      'systemctl daemon-reload',
+      'systemctl enable --now web.service',
+    );
+    super(scope, id, {
+      vpc: props.vpc,
+      vpcSubnets: { subnets: [props.subnet] },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      securityGroup: props.securityGroup,
+      requireImdsv2: true,
+      userData,
+    });
+  }
+}
+
+/** A VPC with isolated subnets only (no NAT, no internet gateway) in two Availability Zones. */
+export function isolatedVpc(scope: Construct, id: string, cidr: string): ec2.Vpc {
+  return new ec2.Vpc(scope, id, {
+    ipAddresses: ec2.IpAddresses.cidr(cidr),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'web', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+}
+
+/** A consumer VPC: public subnets for the ALB, isolated ones for the endpoints. */
+export function consumerVpc(scope: Construct, id: string, cidr: string): ec2.Vpc {
+  return new ec2.Vpc(scope, id, {
+    ipAddresses: ec2.IpAddresses.cidr(cidr),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+}
+
+/** A security group for web servers that lets nothing out; the router opens the way in. */
+export function webServerSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, id, { vpc, description: 'Example web servers', allowAllOutbound: false });
+}
