@@ -13,12 +13,19 @@ const services = new Stack(app, 'AlbPrivateLinkRouterServices');
 const servicesVpc = isolatedVpc(services, 'Vpc', '10.20.0.0/16');
 const servicesSecurityGroup = webServerSecurityGroup(services, 'WebServerSecurityGroup', servicesVpc);
 const api = new WebServer(services, 'Api', {
-  vpc: servicesVpc, subnet: servicesVpc.isolatedSubnets[0], securityGroup: servicesSecurityGroup,
-  section: 'api', serverName: 'api-server', port: 8080,
+  vpc: servicesVpc,
+  subnet: servicesVpc.isolatedSubnets[0],
+  securityGroup: servicesSecurityGroup,
+  section: 'api',
+  serverName: 'api-server',
+  port: 8080,
 });
 const docs = new WebServer(services, 'Docs', {
-  vpc: servicesVpc, subnet: servicesVpc.isolatedSubnets[1], securityGroup: servicesSecurityGroup,
-  section: 'docs', serverName: 'docs-server',
+  vpc: servicesVpc,
+  subnet: servicesVpc.isolatedSubnets[1],
+  securityGroup: servicesSecurityGroup,
+  section: 'docs',
+  serverName: 'docs-server',
 });
 
 const edge = new Stack(app, 'AlbPrivateLinkRouterEdge');

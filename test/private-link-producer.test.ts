@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import { consumerStack, logicalId, producer } from './fixtures';
 import { PrivateLinkProducer } from '../src';
 
