@@ -1,6 +1,6 @@
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { consumerStack, logicalId, producer } from './fixtures';
+import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
 
 function build(routes: (web: ReturnType<typeof producer>) => PrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
@@ -125,14 +125,7 @@ describe('a route', () => {
     const [route] = router.routes;
     const albGroup = groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]);
     const endpointGroup = groupIdOf(stack, route.endpointSecurityGroup);
-    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: endpointGroup }, 1);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      GroupId: endpointGroup, SourceSecurityGroupId: albGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-    });
-    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: albGroup }, 1);
-    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-      GroupId: albGroup, DestinationSecurityGroupId: endpointGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-    });
+    expectOnlyTcpBetween(template, albGroup, endpointGroup, 8080);
   });
 
   test('opens the instances to its NLB only, on the route port', () => {

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** A stack with a consumer VPC (public + isolated subnets) to build routers in. */
@@ -35,4 +36,16 @@ export function producer(stack: Stack, id: string, count = 2): { vpc: ec2.Vpc; i
 /** The logical ID CloudFormation gives a construct's default resource. */
 export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+/**
+ * Asserts that `from` may send TCP `port` to `to` and nothing else: `to` has exactly one
+ * separate ingress rule (from `from`) and `from` exactly one separate egress rule (to `to`).
+ */
+export function expectOnlyTcpBetween(template: Template, from: unknown, to: unknown, port: number): void {
+  const tcp = { IpProtocol: 'tcp', FromPort: port, ToPort: port };
+  template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: to }, 1);
+  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: to, SourceSecurityGroupId: from, ...tcp });
+  template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: from }, 1);
+  template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: from, DestinationSecurityGroupId: to, ...tcp });
 }

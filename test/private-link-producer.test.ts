@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { consumerStack, logicalId, producer } from './fixtures';
+import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
 import { PrivateLinkProducer } from '../src';
 
 function build(props: Partial<ConstructorParameters<typeof PrivateLinkProducer>[2]> = {}) {
@@ -67,14 +67,7 @@ test('instances accept the port from the NLB security group only, and the NLB ma
   const { stack, web, service, template } = build();
   const nlbGroup = { 'Fn::GetAtt': [logicalId(stack, service.securityGroup), 'GroupId'] };
   const instanceGroup = { 'Fn::GetAtt': [logicalId(stack, web.securityGroup), 'GroupId'] };
-  template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: instanceGroup }, 1);
-  template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-    GroupId: instanceGroup, SourceSecurityGroupId: nlbGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-  });
-  template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: nlbGroup }, 1);
-  template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
-    GroupId: nlbGroup, DestinationSecurityGroupId: instanceGroup, IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080,
-  });
+  expectOnlyTcpBetween(template, nlbGroup, instanceGroup, 8080);
   // No inbound rule at all: the endpoint service is the only way in.
   template.hasResourceProperties('AWS::EC2::SecurityGroup', {
     GroupDescription: Match.stringLikeRegexp('PrivateLink NLB'),
