@@ -259,6 +259,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    */
   public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
     const id = route.id ?? routeIdOf(route.path);
+    if (id.length === 0) {
+      throw new Error(`${this.node.path}: route '${route.path}' has an empty id; leave it out to derive one from the path.`);
+    }
     const sameId = this.routeList.find((existing) => existing.node.id === id);
     if (sameId) {
       throw new Error(`${this.node.path}: routes '${sameId.path}' and '${route.path}' have the same construct ID '${id}'; give one of them a different 'id'.`);

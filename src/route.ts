@@ -90,11 +90,10 @@ export interface RouteMatch {
 
 /** A route after validation and normalisation: everything needed to build it. */
 export interface ResolvedRoute extends RouteMatch {
-  readonly id: string;
   readonly port: number;
 }
 
-/** Validates one route and derives its ID, path patterns, port and priority. */
+/** Validates one route and derives its path patterns, port and priority. */
 export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
   const path = route.path;
   const where = `Route '${path}'`;
@@ -123,14 +122,8 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
   if (route.priority !== undefined) {
     validatePriority(where, route.priority);
   }
-  const id = route.id ?? routeIdOf(path);
-  if (id.length === 0) {
-    throw new Error(`${where}: id must not be empty.`);
-  }
-
   return {
     path,
-    id,
     port,
     priority: route.priority ?? derivePriority(pathPatterns),
     pathPatterns,

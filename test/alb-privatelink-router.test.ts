@@ -171,6 +171,13 @@ describe('addRoute', () => {
     });
   });
 
+  test('an explicit id names the route\'s construct', () => {
+    const { web, router } = build(() => []);
+    expect(router.addRoute({ path: '/a', id: 'Mine', producerVpc: web.vpc, instances: web.instances }).node.path).toBe('Test/Router/Mine');
+    expect(() => router.addRoute({ path: '/b', id: '', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/Test\/Router: route '\/b' has an empty id; leave it out to derive one from the path/);
+  });
+
   test('rejects a route whose derived ID is taken', () => {
     const { web, router } = build((w) => [{ path: '/a/b', producerVpc: w.vpc, instances: w.instances }]);
     expect(() => router.addRoute({ path: '/a-b', producerVpc: web.vpc, instances: web.instances }))

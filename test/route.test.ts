@@ -38,7 +38,6 @@ describe('defaults', () => {
     expect(routeIdOf('/vpc2')).toBe('vpc2');
     expect(routeIdOf('/api/v2/')).toBe('api-v2');
     expect(routeIdOf('/')).toBe('root');
-    expect(resolveRoute(route('/a', { id: 'Mine' })).id).toBe('Mine');
   });
 });
 
@@ -99,10 +98,6 @@ describe('invalid routes fail with a message naming the route', () => {
 
   test('no instances', () => {
     expect(() => resolveRoute(route('/a', { instances: [] }))).toThrow(/Route '\/a': instances is empty/);
-  });
-
-  test('empty id', () => {
-    expect(() => resolveRoute(route('/a', { id: '' }))).toThrow(/Route '\/a': id must not be empty/);
   });
 });
 
