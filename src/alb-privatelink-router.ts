@@ -270,18 +270,14 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: cannot add route '${route.path}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);
     }
 
+    // Checked before building: a route's constructor already adds rules to shared security groups.
+    validateRouteSet([...this.routeList, resolveRoute(route)]);
     const added = new PrivateLinkRoute(this, id, {
       ...route,
       listener: this.listener,
       vpc: this.vpc,
       endpointSubnets: this.endpointSubnets,
     });
-    try {
-      validateRouteSet([...this.routeList, added]);
-    } catch (error) {
-      this.node.tryRemoveChild(id);
-      throw error;
-    }
     this.routeList.push(added);
     return added;
   }

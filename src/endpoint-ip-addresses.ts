@@ -55,7 +55,8 @@ export class EndpointIpAddresses extends Construct {
       action: 'describeNetworkInterfaces',
       // Listing each ID (rather than the list token) keeps the parameters a plain string join.
       parameters: { NetworkInterfaceIds: networkInterfaceIds },
-      // The IDs change exactly when the endpoint's interfaces do, which is when to look again.
+      // The call (and so the resource's properties) changes exactly when the endpoint's
+      // interfaces do, which is when CloudFormation runs it again; a new endpoint is a new lookup.
       physicalResourceId: cr.PhysicalResourceId.of(props.endpoint.vpcEndpointId),
       // The whole answer would exceed the 4 KB custom resource response limit.
       outputPaths,

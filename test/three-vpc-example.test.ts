@@ -96,6 +96,9 @@ test('no security group rule uses protocol -1, and only the ALB listener port is
 
 test('the web servers require IMDSv2 and serve their VPC under its route path', () => {
   template.resourceCountIs('AWS::EC2::LaunchTemplate', 4);
+  // Launch template names must be unique per account and region.
+  const names = Object.values(template.findResources('AWS::EC2::LaunchTemplate')).map((resource) => resource.Properties.LaunchTemplateName);
+  expect(new Set(names).size).toBe(4);
   template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
     LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
   });
