@@ -262,9 +262,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (id.length === 0) {
       throw new Error(`${this.node.path}: route '${route.path}' has an empty id; leave it out to derive one from the path.`);
     }
-    const sameId = this.routeList.find((existing) => existing.node.id === id);
-    if (sameId) {
-      throw new Error(`${this.node.path}: routes '${sameId.path}' and '${route.path}' have the same construct ID '${id}'; give one of them a different 'id'.`);
+    const taken = this.node.tryFindChild(id);
+    if (taken instanceof PrivateLinkRoute) {
+      throw new Error(`${this.node.path}: routes '${taken.path}' and '${route.path}' have the same construct ID '${id}'; give one of them a different 'id'.`);
+    }
+    if (taken) {
+      throw new Error(`${this.node.path}: route '${route.path}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
     }
     if (this.routeList.length >= this.maxRoutes) {
       throw new Error(`${this.node.path}: cannot add route '${route.path}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);

@@ -184,6 +184,12 @@ describe('addRoute', () => {
       .toThrow(/Test\/Router: routes '\/a\/b' and '\/a-b' have the same construct ID 'a-b'; give one of them a different 'id'/);
   });
 
+  test('rejects a route whose ID is one the router uses for itself', () => {
+    const { web, router } = build(() => []);
+    expect(() => router.addRoute({ path: '/LoadBalancer', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/Test\/Router: route '\/LoadBalancer' has construct ID 'LoadBalancer', which the router uses for its LoadBalancer; give the route a different 'id'/);
+  });
+
   test('rejects a route that conflicts with an existing one and leaves no trace of it', () => {
     const { web, router } = build((w) => [{ path: '/a', producerVpc: w.vpc, instances: w.instances }]);
     expect(() => router.addRoute({ path: '/a/', id: 'again', producerVpc: web.vpc, instances: web.instances }))
