@@ -4,7 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
-import { privateSubnetsOf } from './private-subnets';
+import { endpointSubnetsFor } from './private-subnets';
 import { PrivateLinkRouteOptions, resolveRoute, routeIdOf, validatePort, validateRouteSet } from './route';
 
 /** Properties of a `PrivateLinkRoute`. */
@@ -18,10 +18,10 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
    * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer's load balancer also covers.
+   * producer's load balancer also covers (synthesis fails otherwise).
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone
+   * one per Availability Zone the producer's load balancer also covers
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
 }
@@ -88,7 +88,7 @@ export class PrivateLinkRoute extends Construct {
     });
     this.endpointSecurityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB, route ${this.path}`);
 
-    const endpointSubnets = props.endpointSubnets ?? privateSubnetsOf(props.vpc, `Route '${this.path}'`);
+    const endpointSubnets = endpointSubnetsFor(this, `Route '${this.path}'`, props.vpc, props.endpointSubnets, this.producer.availabilityZones);
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
       vpc: props.vpc,
       service: new ec2.InterfaceVpcEndpointService(this.producer.endpointService.vpcEndpointServiceName, this.port),
@@ -169,10 +169,11 @@ export interface AlbPrivateLinkRouterProps {
   readonly loadBalancerSubnets?: ec2.SubnetSelection;
 
   /**
-   * Where each route's interface endpoint goes in `vpc`.
+   * Where each route's interface endpoint goes in `vpc`. Every subnet must be in a zone the
+   * route's producer load balancer covers (synthesis fails otherwise).
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone
+   * one per Availability Zone the route's producer load balancer also covers
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
 

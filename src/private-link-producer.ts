@@ -85,6 +85,12 @@ export class PrivateLinkProducer extends Construct {
   /** The TCP port the service is offered on. */
   public readonly port: number;
 
+  /**
+   * The Availability Zones of the load balancer's subnets: consumers can create endpoints to the
+   * service in these zones only.
+   */
+  public readonly availabilityZones: string[];
+
   constructor(scope: Construct, id: string, props: PrivateLinkProducerProps) {
     super(scope, id);
 
@@ -98,10 +104,12 @@ export class PrivateLinkProducer extends Construct {
       allowAllOutbound: false,
     });
 
+    const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(props.vpc, this.node.path);
+    this.availabilityZones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
-      vpcSubnets: props.vpcSubnets ?? privateSubnetsOf(props.vpc, this.node.path),
+      vpcSubnets,
       securityGroups: [this.securityGroup],
       crossZoneEnabled: props.crossZoneEnabled ?? true,
       // PrivateLink traffic arrives from consumers' addresses, which may overlap this VPC's and

@@ -1,4 +1,6 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
 
 /**
  * The default placement of NLBs and interface endpoints: the VPC's private subnets, with egress
@@ -12,4 +14,47 @@ export function privateSubnetsOf(vpc: ec2.IVpc, needer: string): ec2.SubnetSelec
     return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true };
   }
   throw new Error(`${needer}: VPC '${vpc.node.path}' has no private or isolated subnets; add some or choose the subnets explicitly.`);
+}
+
+/** `Fn::Select [i, Fn::GetAZs '']`: the zones of an environment-agnostic stack, comparable by index. */
+const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
+
+/**
+ * The subnets for a route's interface endpoint, restricted to the Availability Zones the
+ * producer's load balancer covers: an endpoint service is offered only in those zones, and
+ * creating an endpoint in any other fails at deploy time.
+ *
+ * Default subnets outside those zones are left out; explicitly chosen ones are an error. Where a
+ * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
+ */
+export function endpointSubnetsFor(
+  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerZones: string[],
+): ec2.SubnetSelection {
+  const subnets = vpc.selectSubnets(selection ?? privateSubnetsOf(vpc, where)).subnets;
+  const producerKeys = producerZones.map((zone) => zoneKey(scope, zone));
+  const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
+  if ([...producerKeys, ...endpointKeys].includes(undefined)) {
+    Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zonesUnknown',
+      `${where}: cannot tell at synth time whether the producer's load balancer covers every Availability Zone of the endpoint subnets; the endpoint fails to create in a zone it does not cover.`);
+    return { subnets };
+  }
+
+  const covered = subnets.filter((_, index) => producerKeys.includes(endpointKeys[index]));
+  if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {
+    const missing = endpointKeys.filter((key) => !producerKeys.includes(key)).map(zoneLabel);
+    throw new Error(`${where}: the endpoint subnets are in Availability Zones (${missing.join(', ')}) where the producer's load balancer has no subnet (it has ${producerKeys.map(zoneLabel).join(', ')}); choose endpoint subnets in the producer's zones, or give the producer subnets in these.`);
+  }
+  return { subnets: covered };
+}
+
+/** A zone name as a comparable string, or undefined for a token that cannot be compared. */
+function zoneKey(scope: IConstruct, zone: string): string | undefined {
+  if (!Token.isUnresolved(zone)) return zone;
+  const resolved = JSON.stringify(Stack.of(scope).resolve(zone));
+  return REGION_ZONE.test(resolved) ? resolved : undefined;
+}
+
+function zoneLabel(key: string | undefined): string {
+  const regionZone = key?.match(REGION_ZONE);
+  return regionZone ? `the region's zone #${Number(regionZone[1]) + 1}` : String(key);
 }

@@ -176,6 +176,10 @@ export function validateInstances(where: string, instances: ec2.IInstance[]): vo
   if (instances.length === 0) {
     throw new Error(`${where}: instances is empty; give at least one instance to serve it.`);
   }
+  const twice = instances.find((instance, index) => instances.indexOf(instance) !== index);
+  if (twice) {
+    throw new Error(`${where}: instance '${twice.node.path}' is listed twice; a target group holds each instance once.`);
+  }
 }
 
 function validatePriority(where: string, priority: number): void {

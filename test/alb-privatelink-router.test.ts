@@ -1,4 +1,5 @@
-import { Template, Match } from 'aws-cdk-lib/assertions';
+import { App, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
@@ -244,5 +245,73 @@ describe('changing the route list', () => {
     };
     expect(priorityOf(['/b', '/a'])).toBe(priorityOf(['/a']));
     expect(priorityOf(['/a', '/a/b', '/'])).toBe(priorityOf(['/a']));
+  });
+});
+
+describe('Availability Zones', () => {
+  /** A stack in eu-west-1 whose consumer VPC spans three named zones and producer VPC two. */
+  function threeZoneConsumer() {
+    const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
+    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'ThreeZones', {
+      maxAzs: 3,
+      natGateways: 0,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    const web = producer(stack, 'Web');
+    expect(vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(web.vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    return { stack, vpc, web };
+  }
+
+  test('default endpoint subnets leave out zones the producer NLB does not cover', () => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      SubnetIds: vpc.isolatedSubnets.slice(0, 2).map((subnet) => ({ Ref: logicalId(stack, subnet) })),
+    });
+    expect(router.routes[0].endpointIpAddresses.ipAddresses).toHaveLength(2);
+  });
+
+  test('explicit endpoint subnets in a zone the producer NLB does not cover are rejected', () => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      endpointSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    })).toThrow(/Route '\/a': the endpoint subnets are in Availability Zones \(eu-west-1c\) where the producer's load balancer has no subnet \(it has eu-west-1a, eu-west-1b\)/);
+  });
+
+  test('named zones are compared by name', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      publicSubnetIds: ['subnet-p1', 'subnet-p2'],
+      isolatedSubnetIds: ['subnet-i1', 'subnet-i2'],
+    });
+    const namedProducer = ec2.Vpc.fromVpcAttributes(stack, 'NamedProducer', {
+      vpcId: 'vpc-2',
+      availabilityZones: ['eu-west-1b', 'eu-west-1c'],
+      isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
+    });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: imported, routes: [{ path: '/a', producerVpc: namedProducer, instances: web.instances }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-i2'] });
+  });
+
+  test('zones that cannot be compared at synth time give a warning', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-2',
+      availabilityZones: [Fn.importValue('ZoneA'), Fn.importValue('ZoneB')],
+      isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
+    });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: imported, instances: web.instances }] });
+    Annotations.fromStack(stack).hasWarning('/Test/Router/a', Match.stringLikeRegexp("Route '/a': cannot tell at synth time whether the producer's load balancer covers"));
   });
 });

@@ -96,6 +96,11 @@ describe('invalid routes fail with a message naming the route', () => {
     expect(() => resolveRoute(route('/a', { priority }))).toThrow(/Route '\/a': priority must be an integer from 1 to 50000/);
   });
 
+  test('an instance listed twice', () => {
+    expect(() => resolveRoute(route('/a', { instances: [instances[0], instances[0]] })))
+      .toThrow(/Route '\/a': instance 'Test\/ProducerInstance0' is listed twice/);
+  });
+
   test('no instances', () => {
     expect(() => resolveRoute(route('/a', { instances: [] }))).toThrow(/Route '\/a': instances is empty/);
   });

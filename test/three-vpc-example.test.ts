@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 
 const stack = new ThreeVpcExampleStack(new App(), 'Example');
@@ -21,6 +21,12 @@ function onlyResourceOfType(ids: string[], type: string): string {
   expect(matching).toHaveLength(1);
   return matching[0];
 }
+
+test('the example synthesises without warnings: both producers cover the endpoint zones', () => {
+  // A stack of its own: synthesising one twice re-runs aspects, which then warn.
+  const fresh = new ThreeVpcExampleStack(new App(), 'Fresh');
+  expect(Annotations.fromStack(fresh).findWarning('*', Match.anyValue())).toEqual([]);
+});
 
 test('the example has one ALB, and per route one NLB, endpoint service, interface endpoint and listener rule', () => {
   template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application' }, 1);
