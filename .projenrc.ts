@@ -43,6 +43,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk',
     `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    'cdk-nag@^3.0.2',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',

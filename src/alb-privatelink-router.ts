@@ -1,6 +1,8 @@
+import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
@@ -178,6 +180,22 @@ export interface AlbPrivateLinkRouterProps {
   readonly endpointSubnets?: ec2.SubnetSelection;
 
   /**
+   * The S3 bucket to write ALB access logs to: one place to see the requests to every VPC behind
+   * the router. aws-cdk-lib enables ALB access logging only in a stack with an explicit region.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the access logs in `accessLogsBucket`.
+   *
+   * @default - no prefix
+   */
+  readonly accessLogsPrefix?: string;
+
+  /**
    * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
    * quota is raised; raise this after raising the quota.
    *
@@ -233,6 +251,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       dropInvalidHeaderFields: true,
     });
 
+    if (props.accessLogsBucket) {
+      this.loadBalancer.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix);
+    } else if (props.accessLogsPrefix !== undefined) {
+      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too.`);
+    }
+
     this.listener = this.loadBalancer.addListener('Listener', {
       port: listenerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -243,6 +267,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       }),
     });
     this.connections = this.listener.connections;
+    if (props.open ?? true) {
+      Validations.of(securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: "The listener is public because the router's `open` is true: an internet entry point accepts any client on its listener port and nothing else. Set open: false and allow clients through `connections` to restrict it.",
+      });
+    }
 
     for (const route of props.routes ?? []) {
       this.addRoute(route);

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -115,6 +115,11 @@ export class PrivateLinkProducer extends Construct {
       // PrivateLink traffic arrives from consumers' addresses, which may overlap this VPC's and
       // cannot be named in a rule here; the endpoint service's allowed principals gate it instead.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
+    });
+
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-ELB2',
+      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has a single TCP listener, so there is nothing to log.',
     });
 
     this.targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {

@@ -1,0 +1,99 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { consumerStack, producer } from './fixtures';
+import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
+
+/** cdk-nag AwsSolutions findings left after acknowledgements, as `rule construct-path` lines. */
+function findings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(App.of(scope)!).validateScope(scope);
+  return report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
+}
+
+/** Every acknowledgement recorded under `scope`, as `construct-path rule` lines. */
+function acknowledgements(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.keys(entry.data).map((rule) => `${construct.node.path} ${rule.replace(/^annotation::/, '')}`)));
+}
+
+function routerStack(props: Partial<AlbPrivateLinkRouterProps> = {}) {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    ...props,
+  });
+  return { stack, router };
+}
+
+test('the three-VPC example has no unacknowledged AwsSolutions finding', () => {
+  const stack = new ThreeVpcExampleStack(new App(), 'Example');
+  expect(findings(stack)).toEqual([]);
+});
+
+test('of what the router creates, only the ALB without access logs is reported', () => {
+  const { stack } = routerStack();
+  expect(findings(stack).filter((finding) => finding.includes(' Test/Router/') || finding.includes('/AWS679f53'))).toEqual([
+    'AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource',
+  ]);
+});
+
+test('each acknowledgement is on the exact resource it is true for', () => {
+  const { stack } = routerStack();
+  expect(acknowledgements(stack).sort()).toEqual([
+    'Test/AWS679f53fac002430cb0da5b7982bd2287 AwsSolutions-L1',
+    'Test/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'Test/Router/SecurityGroup AwsSolutions-EC23',
+    'Test/Router/a/EndpointIpAddresses/Lookup/CustomResourcePolicy AwsSolutions-IAM5[Resource::*]',
+    'Test/Router/a/Producer/LoadBalancer AwsSolutions-ELB2',
+  ]);
+});
+
+test('with open: false nothing is open to the world, so nothing about it is acknowledged', () => {
+  const { stack, router } = routerStack({ open: false });
+  router.connections.allowDefaultPortFrom(ec2.Peer.ipv4('10.0.0.0/8'));
+  expect(acknowledgements(stack)).not.toContainEqual(expect.stringContaining('EC23'));
+  expect(findings(stack)).not.toContainEqual(expect.stringContaining('EC23'));
+});
+
+test('accessLogsBucket turns on ALB access logs, which clears the ALB finding', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Consumer', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const web = producer(stack, 'Web');
+  const bucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    accessLogsBucket: bucket,
+    accessLogsPrefix: 'router',
+    routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+  });
+  expect(findings(stack)).not.toContainEqual(expect.stringContaining('ELB2 Test/Router/LoadBalancer'));
+  Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    Type: 'application',
+    LoadBalancerAttributes: Match.arrayWith([
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.bucket', Value: { Ref: stack.getLogicalId(bucket.node.defaultChild as never) } },
+      { Key: 'access_logs.s3.prefix', Value: 'router' },
+    ]),
+  });
+});
+
+test('accessLogsPrefix without a bucket is rejected', () => {
+  expect(() => routerStack({ accessLogsPrefix: 'router' }))
+    .toThrow(/Test\/Router: accessLogsPrefix is set without accessLogsBucket; give the bucket too/);
+});
