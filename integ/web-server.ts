@@ -54,6 +54,7 @@ export class WebServer extends ec2.Instance {
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       securityGroup: props.securityGroup,
       requireImdsv2: true,
+      associatePublicIpAddress: false,
       userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
@@ -81,7 +82,8 @@ export function consumerVpc(scope: Construct, id: string, cidr: string): ec2.Vpc
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      // Only the ALB lives here, and it needs no public IP on launch.
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
       { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   }));

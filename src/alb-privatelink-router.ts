@@ -26,6 +26,13 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
    * one per Availability Zone the producer's load balancer also covers
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Whether the route's Network Load Balancer has deletion protection.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -81,6 +88,7 @@ export class PrivateLinkRoute extends Construct {
       instances: props.instances,
       port: this.port,
       vpcSubnets: props.producerSubnets,
+      deletionProtection: props.deletionProtection,
     });
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -180,6 +188,14 @@ export interface AlbPrivateLinkRouterProps {
   readonly endpointSubnets?: ec2.SubnetSelection;
 
   /**
+   * Whether the ALB and every route's Network Load Balancer have deletion protection:
+   * CloudFormation can then not delete them until the protection is turned off.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
    * The S3 bucket to write ALB access logs to: one place to see the requests to every VPC behind
    * the router. aws-cdk-lib enables ALB access logging only in a stack with an explicit region.
    *
@@ -225,6 +241,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
   private readonly vpc: ec2.IVpc;
   private readonly endpointSubnets?: ec2.SubnetSelection;
+  private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
   private readonly routeList: PrivateLinkRoute[] = [];
 
@@ -232,6 +249,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     super(scope, id);
     this.vpc = props.vpc;
     this.endpointSubnets = props.endpointSubnets;
+    this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
 
     const listenerPort = props.listenerPort ?? 80;
@@ -249,6 +267,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       vpcSubnets: props.loadBalancerSubnets,
       securityGroup,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
     });
 
     if (props.accessLogsBucket) {
@@ -311,6 +330,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       listener: this.listener,
       vpc: this.vpc,
       endpointSubnets: this.endpointSubnets,
+      deletionProtection: this.deletionProtection,
     });
     this.routeList.push(added);
     return added;

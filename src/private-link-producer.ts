@@ -50,6 +50,14 @@ export interface PrivateLinkProducerProps {
   readonly acceptanceRequired?: boolean;
 
   /**
+   * Whether the Network Load Balancer has deletion protection: CloudFormation can then not
+   * delete it until the protection is turned off.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
    * Whether each load balancer node distributes traffic to instances in every Availability
    * Zone. Without it, an endpoint interface in one zone reaches only the instances in that zone.
    *
@@ -112,6 +120,7 @@ export class PrivateLinkProducer extends Construct {
       vpcSubnets,
       securityGroups: [this.securityGroup],
       crossZoneEnabled: props.crossZoneEnabled ?? true,
+      deletionProtection: props.deletionProtection ?? false,
       // PrivateLink traffic arrives from consumers' addresses, which may overlap this VPC's and
       // cannot be named in a rule here; the endpoint service's allowed principals gate it instead.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,

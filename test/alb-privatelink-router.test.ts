@@ -1,7 +1,7 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
+import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, securityGroupRules } from './fixtures';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
 
 function build(routes: (web: ReturnType<typeof producer>) => PrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
@@ -313,5 +313,29 @@ describe('Availability Zones', () => {
     });
     new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: imported, instances: web.instances }] });
     Annotations.fromStack(stack).hasWarning('/Test/Router/a', Match.stringLikeRegexp("Route '/a': cannot tell at synth time whether the producer's load balancer covers"));
+  });
+});
+
+describe('security groups', () => {
+  test('every rule the router creates names TCP on a route or listener port, and only the listener is open to the world', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const api = producer(stack, 'Api', 1);
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      listenerPort: 8000,
+      routes: [
+        { path: '/web', producerVpc: web.vpc, instances: web.instances, port: 8080 },
+        { path: '/api', producerVpc: api.vpc, instances: api.instances, port: 9090 },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    expectLeastPrivilege(template, {
+      allowedPorts: [8000, 8080, 9090],
+      worldGroup: logicalId(stack, router.loadBalancer.connections.securityGroups[0] as never),
+      worldPort: 8000,
+    });
+    // ALB->endpoint and NLB->instances, both directions, per route.
+    expect(securityGroupRules(template).filter(({ rule }) => rule.IpProtocol === 'tcp' && rule.FromPort !== 8000)).toHaveLength(8);
   });
 });

@@ -49,3 +49,52 @@ export function expectOnlyTcpBetween(template: Template, from: unknown, to: unkn
   template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupEgress', { GroupId: from }, 1);
   template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: from, DestinationSecurityGroupId: to, ...tcp });
 }
+
+/** One security group rule of a template, inline or separate, with the logical ID of its group. */
+export interface SecurityGroupRule {
+  readonly group: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly rule: Record<string, any>;
+}
+
+/** Every security group rule in a template, inline in a group or a resource of its own. */
+export function securityGroupRules(template: Template): SecurityGroupRule[] {
+  const rules: SecurityGroupRule[] = [];
+  for (const [id, resource] of Object.entries<any>(template.toJSON().Resources)) {
+    if (resource.Type === 'AWS::EC2::SecurityGroup') {
+      for (const rule of resource.Properties.SecurityGroupIngress ?? []) rules.push({ group: id, direction: 'ingress', rule });
+      for (const rule of resource.Properties.SecurityGroupEgress ?? []) rules.push({ group: id, direction: 'egress', rule });
+    } else if (resource.Type === 'AWS::EC2::SecurityGroupIngress' || resource.Type === 'AWS::EC2::SecurityGroupEgress') {
+      const direction = resource.Type === 'AWS::EC2::SecurityGroupIngress' ? 'ingress' : 'egress';
+      rules.push({ group: resource.Properties.GroupId['Fn::GetAtt'][0], direction, rule: resource.Properties });
+    }
+  }
+  return rules;
+}
+
+/**
+ * Asserts the house rules for security groups: no protocol -1; TCP only, on `allowedPorts`;
+ * peers named by security group, except the world (0.0.0.0/0, ::/0) on `worldPort` of
+ * `worldGroup`. CDK's "disallow all traffic" placeholder (ICMP to 255.255.255.255/32) is the only
+ * other rule allowed.
+ */
+export function expectLeastPrivilege(template: Template, options: { allowedPorts: number[]; worldGroup: string; worldPort: number }): void {
+  const rules = securityGroupRules(template);
+  expect(rules.length).toBeGreaterThan(0);
+  for (const { group, direction, rule } of rules) {
+    const where = `${direction} rule of ${group}: ${JSON.stringify(rule)}`;
+    expect({ where, protocol: rule.IpProtocol }).not.toEqual({ where, protocol: '-1' });
+    if (rule.IpProtocol === 'icmp') {
+      expect({ where, cidr: rule.CidrIp }).toEqual({ where, cidr: '255.255.255.255/32' });
+      continue;
+    }
+    expect({ where, protocol: rule.IpProtocol }).toEqual({ where, protocol: 'tcp' });
+    expect({ where, samePort: rule.FromPort === rule.ToPort, allowed: options.allowedPorts.includes(rule.FromPort) })
+      .toEqual({ where, samePort: true, allowed: true });
+    if (rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined) {
+      // The only address-range rule allowed is the listener's own ingress from the world.
+      expect({ where, group, port: rule.FromPort, direction, world: rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0' })
+        .toEqual({ where, group: options.worldGroup, port: options.worldPort, direction: 'ingress', world: true });
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { expectLeastPrivilege, securityGroupRules } from './fixtures';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 
 const stack = new ThreeVpcExampleStack(new App(), 'Example');
@@ -78,26 +79,8 @@ test.each([
 
 test('no security group rule uses protocol -1, and only the ALB listener port is open to the world', () => {
   const albGroup = stack.getLogicalId(stack.router.loadBalancer.connections.securityGroups[0].node.defaultChild as never);
-  const rules: Array<{ owner: string; rule: any }> = [];
-  for (const [id, resource] of Object.entries(resources)) {
-    if (resource.Type === 'AWS::EC2::SecurityGroup') {
-      for (const rule of [...resource.Properties.SecurityGroupIngress ?? [], ...resource.Properties.SecurityGroupEgress ?? []]) {
-        rules.push({ owner: id, rule });
-      }
-    } else if (resource.Type === 'AWS::EC2::SecurityGroupIngress' || resource.Type === 'AWS::EC2::SecurityGroupEgress') {
-      rules.push({ owner: resource.Properties.GroupId['Fn::GetAtt'][0], rule: resource.Properties });
-    }
-  }
-  expect(rules.length).toBeGreaterThanOrEqual(9);
-  for (const { owner, rule } of rules) {
-    expect(rule.IpProtocol).not.toBe('-1');
-    if (rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0') {
-      expect({ owner, port: rule.FromPort, to: rule.ToPort }).toEqual({ owner: albGroup, port: 80, to: 80 });
-    }
-    if (rule.IpProtocol === 'tcp') {
-      expect([rule.FromPort, rule.ToPort]).toEqual([80, 80]);
-    }
-  }
+  expect(securityGroupRules(template).length).toBeGreaterThanOrEqual(9);
+  expectLeastPrivilege(template, { allowedPorts: [80], worldGroup: albGroup, worldPort: 80 });
 });
 
 test('the web servers require IMDSv2 and serve their VPC under its route path', () => {
