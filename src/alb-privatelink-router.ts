@@ -254,6 +254,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
     const listenerPort = props.listenerPort ?? 80;
     validatePort(`${this.node.path}: listenerPort`, listenerPort);
+    if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
+      throw new Error(`${this.node.path}: maxRoutes must be a positive integer, got ${this.maxRoutes}.`);
+    }
+    const internetFacing = props.internetFacing ?? true;
+    if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
+      throw new Error(`${this.node.path}: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
+    }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -263,7 +270,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      internetFacing: props.internetFacing ?? true,
+      internetFacing,
       vpcSubnets: props.loadBalancerSubnets,
       securityGroup,
       dropInvalidHeaderFields: true,
@@ -309,8 +316,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    */
   public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
     const id = route.id ?? routeIdOf(route.path);
-    if (id.length === 0) {
-      throw new Error(`${this.node.path}: route '${route.path}' has an empty id; leave it out to derive one from the path.`);
+    if (id.length === 0 || id.includes('/')) {
+      throw new Error(`${this.node.path}: route '${route.path}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
     }
     const taken = this.node.tryFindChild(id);
     if (taken instanceof PrivateLinkRoute) {

@@ -39,6 +39,10 @@ export function endpointSubnetsFor(
     return { subnets };
   }
 
+  const sameZone = endpointKeys.find((key, index) => endpointKeys.indexOf(key) !== index);
+  if (sameZone !== undefined) {
+    throw new Error(`${where}: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
+  }
   const covered = subnets.filter((_, index) => producerKeys.includes(endpointKeys[index]));
   if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {
     const missing = endpointKeys.filter((key) => !producerKeys.includes(key)).map(zoneLabel);

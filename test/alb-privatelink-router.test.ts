@@ -1,7 +1,7 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, securityGroupRules } from './fixtures';
+import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, referencedIds, securityGroupRules } from './fixtures';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
 
 function build(routes: (web: ReturnType<typeof producer>) => PrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
@@ -61,6 +61,18 @@ describe('the load balancer', () => {
   test('internetFacing: false puts an internal ALB in the private subnets', () => {
     const { template } = build(() => [], { internetFacing: false });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application', Scheme: 'internal' });
+  });
+
+  test('an internet-facing ALB in a VPC without public subnets is rejected', () => {
+    const { stack } = consumerStack();
+    const isolated = producer(stack, 'Isolated').vpc;
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc: isolated }))
+      .toThrow(/Test\/Router: an internet-facing ALB needs public subnets, and VPC 'Test\/Isolated' has none/);
+    expect(() => new AlbPrivateLinkRouter(stack, 'Internal', { vpc: isolated, internetFacing: false })).not.toThrow();
+  });
+
+  test.each([0, -1, 2.5])('maxRoutes %p is rejected', (maxRoutes) => {
+    expect(() => build(() => [], { maxRoutes })).toThrow(/Test\/Router: maxRoutes must be a positive integer/);
   });
 
   test('an invalid listener port is rejected', () => {
@@ -176,7 +188,9 @@ describe('addRoute', () => {
     const { web, router } = build(() => []);
     expect(router.addRoute({ path: '/a', id: 'Mine', producerVpc: web.vpc, instances: web.instances }).node.path).toBe('Test/Router/Mine');
     expect(() => router.addRoute({ path: '/b', id: '', producerVpc: web.vpc, instances: web.instances }))
-      .toThrow(/Test\/Router: route '\/b' has an empty id; leave it out to derive one from the path/);
+      .toThrow(/Test\/Router: route '\/b' has id ''; a construct ID must be non-empty without '\/'/);
+    expect(() => router.addRoute({ path: '/c', id: 'c/d', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/route '\/c' has id 'c\/d'; a construct ID must be non-empty without '\/'/);
   });
 
   test('rejects a route whose derived ID is taken', () => {
@@ -236,6 +250,31 @@ describe('changing the route list', () => {
         if (before.has(path)) expect(ids).toEqual(before.get(path));
       }
     }
+  });
+
+  test('a route\'s IP lookup refers to its endpoint only, so nothing else makes CloudFormation re-run it', () => {
+    const { stack, router } = build((web) => [{ path: '/a', producerVpc: web.vpc, instances: web.instances }]);
+    const [route] = router.routes;
+    const lookup = Template.fromStack(stack).toJSON().Resources[logicalId(stack, route.endpointIpAddresses.customResource)];
+    expect([...new Set(referencedIds([lookup.Properties.Create, lookup.Properties.Update]))]).toEqual([logicalId(stack, route.endpoint)]);
+  });
+
+  test('adding a route leaves another route\'s lookup alone; moving its endpoint to other subnets changes it', () => {
+    const lookupOf = (paths: string[], endpointSubnets?: (vpc: ec2.Vpc) => ec2.SubnetSelection) => {
+      const { stack, vpc } = consumerStack();
+      const web = producer(stack, 'Web');
+      const router = new AlbPrivateLinkRouter(stack, 'Router', {
+        vpc,
+        endpointSubnets: endpointSubnets?.(vpc),
+        routes: paths.map((path) => ({ path, producerVpc: web.vpc, instances: web.instances })),
+      });
+      const id = logicalId(stack, router.routes[0].endpointIpAddresses.customResource);
+      return { id, properties: Template.fromStack(stack).toJSON().Resources[id].Properties };
+    };
+    expect(lookupOf(['/a', '/b'])).toEqual(lookupOf(['/a']));
+    const oneSubnet = lookupOf(['/a'], (vpc) => ({ subnets: [vpc.isolatedSubnets[0]] }));
+    expect(oneSubnet.id).toEqual(lookupOf(['/a']).id);
+    expect(oneSubnet.properties.Create).not.toEqual(lookupOf(['/a']).properties.Create);
   });
 
   test('a route keeps its priority whatever the other routes are', () => {
@@ -301,6 +340,26 @@ describe('Availability Zones', () => {
     });
     new AlbPrivateLinkRouter(stack, 'Router', { vpc: imported, routes: [{ path: '/a', producerVpc: namedProducer, instances: web.instances }] });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-i2'] });
+  });
+
+  test('two endpoint subnets in one zone are rejected', () => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    const sameZone = ['10.0.200.0/24', '10.0.201.0/24'].map((cidrBlock, index) => new ec2.Subnet(stack, `Extra${index}`, {
+      vpcId: vpc.vpcId, availabilityZone: 'eu-west-1a', cidrBlock,
+    }));
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      endpointSubnets: { subnets: sameZone },
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    })).toThrow(/Route '\/a': two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
+  });
+
+  test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, instances: web.instances }] }))
+      .toThrow(/Test\/Other\/a\/Producer: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 
   test('zones that cannot be compared at synth time give a warning', () => {

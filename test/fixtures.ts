@@ -98,3 +98,13 @@ export function expectLeastPrivilege(template: Template, options: { allowedPorts
     }
   }
 }
+
+/** The logical IDs a CloudFormation value refers to through Ref and Fn::GetAtt. */
+export function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value === null || typeof value !== 'object') return [];
+  const object = value as Record<string, unknown>;
+  if (typeof object.Ref === 'string') return [object.Ref];
+  if (Array.isArray(object['Fn::GetAtt'])) return [object['Fn::GetAtt'][0] as string];
+  return Object.values(object).flatMap(referencedIds);
+}

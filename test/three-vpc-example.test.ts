@@ -1,21 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { expectLeastPrivilege, securityGroupRules } from './fixtures';
+import { expectLeastPrivilege, referencedIds, securityGroupRules } from './fixtures';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 
 const stack = new ThreeVpcExampleStack(new App(), 'Example');
 const template = Template.fromStack(stack);
 const resources: Record<string, any> = template.toJSON().Resources;
-
-/** The logical IDs a CloudFormation value refers to through Ref and Fn::GetAtt. */
-function referencedIds(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(referencedIds);
-  if (value === null || typeof value !== 'object') return [];
-  const object = value as Record<string, unknown>;
-  if (typeof object.Ref === 'string') return [object.Ref];
-  if (Array.isArray(object['Fn::GetAtt'])) return [object['Fn::GetAtt'][0] as string];
-  return Object.values(object).flatMap(referencedIds);
-}
 
 function onlyResourceOfType(ids: string[], type: string): string {
   const matching = [...new Set(ids)].filter((id) => resources[id]?.Type === type);
