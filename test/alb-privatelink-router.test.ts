@@ -1,4 +1,4 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, referencedIds, securityGroupRules } from './fixtures';
@@ -290,16 +290,7 @@ describe('changing the route list', () => {
 describe('Availability Zones', () => {
   /** A stack in eu-west-1 whose consumer VPC spans three named zones and producer VPC two. */
   function threeZoneConsumer() {
-    const app = new App({ context: { 'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } });
-    const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
-    const vpc = new ec2.Vpc(stack, 'ThreeZones', {
-      maxAzs: 3,
-      natGateways: 0,
-      subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-        { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      ],
-    });
+    const { stack, vpc } = consumerStack({ inEuWest1: true, maxAzs: 3 });
     const web = producer(stack, 'Web');
     expect(vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
     expect(web.vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);

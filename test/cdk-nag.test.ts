@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -64,16 +64,7 @@ test('with open: false nothing is open to the world, so nothing about it is ackn
 });
 
 test('accessLogsBucket turns on ALB access logs, which clears the ALB finding', () => {
-  const app = new App();
-  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Consumer', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const { stack, vpc } = consumerStack({ inEuWest1: true });
   const web = producer(stack, 'Web');
   const bucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true });
   new AlbPrivateLinkRouter(stack, 'Router', {

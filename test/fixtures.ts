@@ -2,11 +2,25 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
+/** Options of `consumerStack`. */
+export interface ConsumerStackOptions {
+  /**
+   * Put the stack in eu-west-1 (account 111111111111), whose zones are named eu-west-1a to -1c;
+   * otherwise it is environment-agnostic, with two zones that are tokens.
+   */
+  readonly inEuWest1?: boolean;
+  /** How many zones the consumer VPC spans. Default 2. */
+  readonly maxAzs?: number;
+}
+
 /** A stack with a consumer VPC (public + isolated subnets) to build routers in. */
-export function consumerStack(): { stack: Stack; vpc: ec2.Vpc } {
-  const stack = new Stack(new App(), 'Test');
+export function consumerStack(options: ConsumerStackOptions = {}): { stack: Stack; vpc: ec2.Vpc } {
+  const stack = options.inEuWest1
+    ? new Stack(new App({ context: { [`availability-zones:account=${EU_WEST_1.account}:region=${EU_WEST_1.region}`]: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } }),
+      'Test', { env: EU_WEST_1 })
+    : new Stack(new App(), 'Test');
   const vpc = new ec2.Vpc(stack, 'Consumer', {
-    maxAzs: 2,
+    maxAzs: options.maxAzs ?? 2,
     natGateways: 0,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
@@ -15,6 +29,8 @@ export function consumerStack(): { stack: Stack; vpc: ec2.Vpc } {
   });
   return { stack, vpc };
 }
+
+const EU_WEST_1 = { account: '111111111111', region: 'eu-west-1' };
 
 /** A producer VPC with isolated subnets only and `count` instances sharing one security group. */
 export function producer(stack: Stack, id: string, count = 2): { vpc: ec2.Vpc; instances: ec2.Instance[]; securityGroup: ec2.SecurityGroup } {
