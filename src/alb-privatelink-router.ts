@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
-import { endpointSubnetsFor } from './private-subnets';
+import { endpointSubnetsFor, selectedSubnets } from './private-subnets';
 import { PrivateLinkRouteOptions, resolveRoute, routeIdOf, validatePort, validateRouteSet } from './route';
 
 /** Properties of a `PrivateLinkRoute`. */
@@ -83,6 +83,10 @@ export class PrivateLinkRoute extends Construct {
     this.priority = route.priority;
     this.port = route.port;
 
+    const where = `Route '${this.path}'`;
+    if (props.producerSubnets) {
+      selectedSubnets(where, 'producer subnets', props.producerVpc, props.producerSubnets, props.vpc);
+    }
     this.producer = new PrivateLinkProducer(this, 'Producer', {
       vpc: props.producerVpc,
       instances: props.instances,
@@ -93,12 +97,12 @@ export class PrivateLinkRoute extends Construct {
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
-      description: `PrivateLink endpoint of route ${this.path}: port ${this.port} from the ALB only`,
+      description: ec2Description(`PrivateLink endpoint of route ${this.path}: port ${this.port} from the ALB only`),
       allowAllOutbound: false,
     });
-    this.endpointSecurityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB, route ${this.path}`);
+    this.endpointSecurityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), ec2Description(`From the ALB, route ${this.path}`));
 
-    const endpointSubnets = endpointSubnetsFor(this, `Route '${this.path}'`, props.vpc, props.endpointSubnets, this.producer.availabilityZones);
+    const endpointSubnets = endpointSubnetsFor(this, where, props.vpc, props.endpointSubnets, props.producerVpc, this.producer.availabilityZones);
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
       vpc: props.vpc,
       service: new ec2.InterfaceVpcEndpointService(this.producer.endpointService.vpcEndpointServiceName, this.port),
@@ -342,4 +346,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.routeList.push(added);
     return added;
   }
+}
+
+/**
+ * A security group (rule) description EC2 accepts: it allows letters, digits, spaces and
+ * `._-:/()#,@[]+=&;{}!$*` only, and paths may hold other characters (`~`, `'`, `"`, `?`).
+ */
+function ec2Description(text: string): string {
+  return text.replace(/[^A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_');
 }

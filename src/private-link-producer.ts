@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { privateSubnetsOf } from './private-subnets';
+import { privateSubnetsOf, selectedSubnets } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validateInstances, validatePort } from './route';
 
 /** Properties of a `PrivateLinkProducer`. */
@@ -113,7 +113,7 @@ export class PrivateLinkProducer extends Construct {
     });
 
     const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(props.vpc, this.node.path);
-    this.availabilityZones = props.vpc.selectSubnets(vpcSubnets).availabilityZones;
+    this.availabilityZones = selectedSubnets(this.node.path, 'load balancer subnets', props.vpc, vpcSubnets).map((subnet) => subnet.availabilityZone);
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,

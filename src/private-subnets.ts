@@ -28,9 +28,9 @@ const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
  * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
  */
 export function endpointSubnetsFor(
-  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerZones: string[],
+  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerVpc: ec2.IVpc, producerZones: string[],
 ): ec2.SubnetSelection {
-  const subnets = vpc.selectSubnets(selection ?? privateSubnetsOf(vpc, where)).subnets;
+  const subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producerVpc);
   const producerKeys = producerZones.map((zone) => zoneKey(scope, zone));
   const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
   if ([...producerKeys, ...endpointKeys].includes(undefined)) {
@@ -61,4 +61,24 @@ function zoneKey(scope: IConstruct, zone: string): string | undefined {
 function zoneLabel(key: string | undefined): string {
   const regionZone = key?.match(REGION_ZONE);
   return regionZone ? `the region's zone #${Number(regionZone[1]) + 1}` : String(key);
+}
+
+/**
+ * The subnets a selection picks in `vpc`. Throws, naming `where`, when it picks none, or picks
+ * subnets of `otherVpc` (the VPC on the other side of the route), a mix-up that synthesises but
+ * fails to deploy.
+ */
+export function selectedSubnets(where: string, what: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, otherVpc?: ec2.IVpc): ec2.ISubnet[] {
+  const subnets = vpc.selectSubnets(selection).subnets;
+  if (subnets.length === 0) {
+    throw new Error(`${where}: the ${what} selection picks no subnet in VPC '${vpc.node.path}'.`);
+  }
+  if (otherVpc && otherVpc !== vpc) {
+    const otherIds = [...otherVpc.publicSubnets, ...otherVpc.privateSubnets, ...otherVpc.isolatedSubnets].map((subnet) => subnet.subnetId);
+    const foreign = subnets.find((subnet) => otherIds.includes(subnet.subnetId));
+    if (foreign) {
+      throw new Error(`${where}: the ${what} include subnet '${foreign.node.path}' of VPC '${otherVpc.node.path}', but they must be in VPC '${vpc.node.path}'.`);
+    }
+  }
+  return subnets;
 }

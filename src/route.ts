@@ -66,6 +66,7 @@ export interface PrivateLinkRouteOptions {
 /** ALB limits, from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html */
 export const MAX_RULE_PRIORITY = 50000;
 export const MAX_CONDITION_VALUE_LENGTH = 128;
+export const MAX_WILDCARDS_PER_RULE = 5;
 export const DEFAULT_ROUTE_PORT = 80;
 
 /** Characters an ALB path pattern may contain besides letters and digits. */
@@ -109,11 +110,20 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
   if (!PATH_PATTERN_CHARS.test(path)) {
     throw new Error(`${where}: path contains characters an ALB path pattern rejects; allowed are letters, digits and _ - . $ / ~ " ' @ : + & * ?`);
   }
+  const oddSegment = path.split('/').slice(1, path.endsWith('/') ? -1 : undefined)
+    .find((segment) => segment === '' || segment === '.' || segment === '..');
+  if (oddSegment !== undefined) {
+    throw new Error(`${where}: path has a${oddSegment === '' ? 'n empty' : ` '${oddSegment}'`} segment, which clients remove before sending a request, so the route would not match them; write the path as clients send it.`);
+  }
   const pathPatterns = pathPatternsOf(path);
   for (const pattern of pathPatterns) {
     if (pattern.length > MAX_CONDITION_VALUE_LENGTH) {
       throw new Error(`${where}: path pattern '${pattern}' is ${pattern.length} characters long; ALB allows at most ${MAX_CONDITION_VALUE_LENGTH}.`);
     }
+  }
+  const wildcards = pathPatterns.join('').replace(/[^*?]/g, '').length;
+  if (wildcards > MAX_WILDCARDS_PER_RULE) {
+    throw new Error(`${where}: the rule would have ${wildcards} wildcards; ALB allows at most ${MAX_WILDCARDS_PER_RULE} per rule.`);
   }
 
   const port = route.port ?? DEFAULT_ROUTE_PORT;
@@ -166,8 +176,19 @@ export function validateRouteSet(routes: RouteMatch[]): void {
 
 /** Throws unless `port` is a valid TCP port; `where` names the input in the message. */
 export function validatePort(where: string, port: number): void {
+  validateSynthTimeNumber(where, 'port', port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`${where}: port must be an integer from 1 to 65535, got ${port}.`);
+  }
+}
+
+/** Throws unless `value` is a number known at synth time (not a token, not a string). */
+function validateSynthTimeNumber(where: string, name: string, value: unknown): void {
+  if (typeof value !== 'number') {
+    throw new Error(`${where}: ${name} must be a number, got ${typeof value} ${JSON.stringify(value)}.`);
+  }
+  if (Token.isUnresolved(value)) {
+    throw new Error(`${where}: ${name} must be known at synth time, not a token.`);
   }
 }
 
@@ -183,6 +204,7 @@ export function validateInstances(where: string, instances: ec2.IInstance[]): vo
 }
 
 function validatePriority(where: string, priority: number): void {
+  validateSynthTimeNumber(where, 'priority', priority);
   if (!Number.isInteger(priority) || priority < 1 || priority > MAX_RULE_PRIORITY) {
     throw new Error(`${where}: priority must be an integer from 1 to ${MAX_RULE_PRIORITY}, got ${priority}.`);
   }
@@ -191,7 +213,7 @@ function validatePriority(where: string, priority: number): void {
 /** `/a` → [`/a`, `/a/*`]; `/` → [`/*`]; a path with wildcards → itself. */
 function pathPatternsOf(path: string): string[] {
   if (hasWildcard(path)) {
-    return [path];
+    return [collapseStars(path)];
   }
   const prefix = path.replace(/\/+$/, '');
   return prefix === '' ? ['/*'] : [prefix, `${prefix}/*`];
@@ -205,9 +227,15 @@ function catchAllPrefixOf(path: string): string | undefined {
   if (!hasWildcard(path)) {
     return `${path.replace(/\/+$/, '')}/`;
   }
-  const firstWildcard = path.search(/[*?]/);
+  const pattern = collapseStars(path);
+  const firstWildcard = pattern.search(/[*?]/);
   // Only `literal*` matches everything under `literal`; `?` or a later literal narrows it.
-  return firstWildcard === path.length - 1 && path.endsWith('*') ? path.slice(0, -1) : undefined;
+  return firstWildcard === pattern.length - 1 && pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+}
+
+/** `**` matches what `*` matches; collapsing them lets `/**` and `/*` be seen as one route. */
+function collapseStars(pattern: string): string {
+  return pattern.replace(/\*{2,}/g, '*');
 }
 
 function hasWildcard(path: string): boolean {

@@ -353,6 +353,21 @@ describe('Availability Zones', () => {
       .toThrow(/Test\/Other\/a\/Producer: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 
+  test('subnets of the other side\'s VPC, or none at all, are rejected naming the route', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const attempt = (id: string, extra: Partial<PrivateLinkRouteOptions>, routerProps: Partial<AlbPrivateLinkRouterProps> = {}) =>
+      () => new AlbPrivateLinkRouter(stack, id, { vpc, ...routerProps, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances, ...extra }] });
+    expect(attempt('R1', {}, { endpointSubnets: { subnets: web.vpc.isolatedSubnets } }))
+      .toThrow(/Route '\/a': the endpoint subnets include subnet 'Test\/Web\/isolatedSubnet1' of VPC 'Test\/Web', but they must be in VPC 'Test\/Consumer'/);
+    expect(attempt('R2', { producerSubnets: { subnets: vpc.isolatedSubnets } }))
+      .toThrow(/Route '\/a': the producer subnets include subnet 'Test\/Consumer\/isolatedSubnet1' of VPC 'Test\/Consumer', but they must be in VPC 'Test\/Web'/);
+    expect(attempt('R3', {}, { endpointSubnets: { subnets: [] } }))
+      .toThrow(/Route '\/a': the endpoint subnets selection picks no subnet in VPC 'Test\/Consumer'/);
+    expect(attempt('R4', { producerSubnets: { subnets: [] } }))
+      .toThrow(/Route '\/a': the producer subnets selection picks no subnet in VPC 'Test\/Web'/);
+  });
+
   test('zones that cannot be compared at synth time give a warning', () => {
     const { stack, vpc } = consumerStack();
     const web = producer(stack, 'Web');
@@ -367,6 +382,19 @@ describe('Availability Zones', () => {
 });
 
 describe('security groups', () => {
+  test('descriptions hold only characters EC2 accepts, whatever the path', () => {
+    const { stack } = build((web) => [{ path: "/~o'b\"?", producerVpc: web.vpc, instances: web.instances }]);
+    const descriptions = [
+      ...securityGroupRules(Template.fromStack(stack)).map(({ rule }) => rule.Description),
+      ...Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroup')).map((group) => group.Properties.GroupDescription),
+    ].filter((description) => typeof description === 'string');
+    expect(descriptions).toContain('From the ALB, route /_o_b__');
+    for (const description of descriptions) {
+      expect(description).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/);
+    }
+  });
+
+
   test('every rule the router creates names TCP on a route or listener port, and only the listener is open to the world', () => {
     const { stack, vpc } = consumerStack();
     const web = producer(stack, 'Web');

@@ -98,6 +98,8 @@ test('invalid input fails at construction naming the producer', () => {
     .toThrow(/Test\/NoInstances: instances is empty/);
   expect(() => new PrivateLinkProducer(stack, 'BadPort', { vpc: web.vpc, instances: web.instances, port: 0 }))
     .toThrow(/Test\/BadPort: port must be an integer from 1 to 65535, got 0/);
+  expect(() => new PrivateLinkProducer(stack, 'NoSubnets', { vpc: web.vpc, instances: web.instances, vpcSubnets: { subnets: [] } }))
+    .toThrow(/Test\/NoSubnets: the load balancer subnets selection picks no subnet in VPC 'Test\/Web'/);
 });
 
 test('instances in another stack get their ingress rule from the producer stack, with no reference back', () => {

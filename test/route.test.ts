@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { consumerStack, producer } from './fixtures';
 import { PrivateLinkRouteOptions } from '../src';
@@ -88,6 +89,28 @@ describe('invalid routes fail with a message naming the route', () => {
     expect(() => resolveRoute(route(path))).toThrow(message);
   });
 
+  test.each([
+    ['/a//b', /Route '\/a\/\/b': path has an empty segment, which clients remove/],
+    ['/a/./b', /Route '\/a\/.\/b': path has a '.' segment/],
+    ['/..', /Route '\/..': path has a '..' segment/],
+    ['/a*b*c*d*e*f*', /Route '\/a\*b\*c\*d\*e\*f\*': the rule would have 6 wildcards; ALB allows at most 5 per rule/],
+  ])('path %j', (path, message) => {
+    expect(() => resolveRoute(route(path))).toThrow(message);
+  });
+
+  test('five wildcards are allowed', () => {
+    expect(resolveRoute(route('/a*b*c*d*e*')).pathPatterns).toEqual(['/a*b*c*d*e*']);
+  });
+
+  test('a port or priority that is a token or a string is rejected with its type', () => {
+    expect(() => resolveRoute(route('/a', { port: Token.asNumber({ Ref: 'Port' }) })))
+      .toThrow(/Route '\/a': port must be known at synth time, not a token/);
+    expect(() => resolveRoute(route('/a', { priority: Token.asNumber({ Ref: 'Priority' }) })))
+      .toThrow(/Route '\/a': priority must be known at synth time, not a token/);
+    expect(() => resolveRoute(route('/a', { port: '8080' as unknown as number })))
+      .toThrow(/Route '\/a': port must be a number, got string "8080"/);
+  });
+
   test.each([0, -1, 65536, 80.5])('port %p', (port) => {
     expect(() => resolveRoute(route('/a', { port }))).toThrow(/Route '\/a': port must be an integer from 1 to 65535/);
   });
@@ -128,6 +151,14 @@ describe('route sets', () => {
       .toThrow(/Route '\/api\/v2' \(priority 2\) would never match: route '\/api' \(priority 1\) matches all its paths first/);
     expect(() => validateRouteSet(resolve(route('/api*', { priority: 1 }), route('/api/v2'))))
       .toThrow(/Route '\/api\/v2' .* would never match: route '\/api\*'/);
+  });
+
+  test('/** is /*: the same route, and as broad', () => {
+    expect(resolveRoute(route('/**')).pathPatterns).toEqual(['/*']);
+    expect(() => validateRouteSet(resolve(route('/*'), route('/**'))))
+      .toThrow(/Routes '\/\*' and '\/\*\*' match the same paths/);
+    expect(() => validateRouteSet(resolve(route('/**', { priority: 1 }), route('/api'))))
+      .toThrow(/Route '\/api' .* would never match: route '\/\*\*' \(priority 1\)/);
   });
 
   test('a ? pattern shadows nothing', () => {
