@@ -113,7 +113,10 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
   const oddSegment = path.split('/').slice(1, path.endsWith('/') ? -1 : undefined)
     .find((segment) => segment === '' || segment === '.' || segment === '..');
   if (oddSegment !== undefined) {
-    throw new Error(`${where}: path has a${oddSegment === '' ? 'n empty' : ` '${oddSegment}'`} segment, which clients remove before sending a request, so the route would not match them; write the path as clients send it.`);
+    const problem = oddSegment === ''
+      ? "an empty segment ('//'), most likely a typo: the rule matches paths exactly as sent, so it would not match the single-slash path"
+      : `a '${oddSegment}' segment, which browsers and curl remove before sending a request, so the rule would never see it`;
+    throw new Error(`${where}: path has ${problem}; write the path as clients send it.`);
   }
   const pathPatterns = pathPatternsOf(path);
   for (const pattern of pathPatterns) {

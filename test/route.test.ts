@@ -90,8 +90,8 @@ describe('invalid routes fail with a message naming the route', () => {
   });
 
   test.each([
-    ['/a//b', /Route '\/a\/\/b': path has an empty segment, which clients remove/],
-    ['/a/./b', /Route '\/a\/.\/b': path has a '.' segment/],
+    ['/a//b', /Route '\/a\/\/b': path has an empty segment \('\/\/'\), most likely a typo/],
+    ['/a/./b', /Route '\/a\/.\/b': path has a '.' segment, which browsers and curl remove/],
     ['/..', /Route '\/..': path has a '..' segment/],
     ['/a*b*c*d*e*f*', /Route '\/a\*b\*c\*d\*e\*f\*': the rule would have 6 wildcards; ALB allows at most 5 per rule/],
   ])('path %j', (path, message) => {
