@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: { include: ['.projenrc.ts'], compilerOptions: {} },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'integ', 'projenrc'],
+    devdirs: ['test', 'integ', 'projenrc', 'bench'],
     // One dev tsconfig covers src, test and integ; the project service would look for one per folder.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -91,6 +91,15 @@ project.addTask('integ:deploy', {
   description: 'Deploy every integ test to the AWS account in your credentials, run its assertions, destroy it',
   exec: `${integRunner} --force --no-update-workflow`,
 });
+
+// Synth benchmark of the compiled library against a hand-written baseline (docs/benchmark.md).
+// Timings are noisy, so they live here and never in tests.
+const bench = project.addTask('bench', {
+  description: 'Synthesise 1 to 100 routes, construct vs hand-written, and print tables (pass -- --runs N --routes 1,10)',
+  env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
+});
+bench.spawn(project.compileTask);
+bench.exec('ts-node --transpile-only bench/bench.ts', { receiveArgs: true });
 
 // The README's test command: everything CI checks, on a fresh clone, offline.
 const ci = project.addTask('ci', {

@@ -1,12 +1,12 @@
 import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
-import { endpointSubnetsFor, selectedSubnets } from './private-subnets';
+import { PrivateLinkTargetGroup } from './private-link-target-group';
+import { selectedSubnets } from './private-subnets';
 import { PrivateLinkRouteOptions, resolveRoute, routeIdOf, validatePort, validateRouteSet } from './route';
 
 /** Properties of a `PrivateLinkRoute`. */
@@ -28,7 +28,23 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
   readonly endpointSubnets?: ec2.SubnetSelection;
 
   /**
-   * Whether the route's Network Load Balancer has deletion protection.
+   * The interface endpoint's security group; the route allows the listener's load balancer in
+   * on the route's port.
+   *
+   * @default - a new security group for the route's endpoint
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The endpoint and ALB target group to forward to, when routes share them. It must be for
+   * the route's `producer`.
+   *
+   * @default - created for the route's producer
+   */
+  readonly privateLinkTargetGroup?: PrivateLinkTargetGroup;
+
+  /**
+   * Whether the Network Load Balancer the route creates has deletion protection.
    *
    * @default false
    */
@@ -37,8 +53,9 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
 
 /**
  * One path of an ALB listener served over AWS PrivateLink: a `PrivateLinkProducer` in the producer
- * VPC, an interface endpoint to it in the consumer VPC, the endpoint's IP addresses as targets of
- * an ALB target group, and a listener rule forwarding the route's paths to that group.
+ * VPC (unless an existing one is given), a `PrivateLinkTargetGroup` (interface endpoint to it in
+ * the consumer VPC, whose IP addresses are the targets of an ALB target group), and a listener
+ * rule forwarding the route's paths to that group.
  *
  * `AlbPrivateLinkRouter.addRoute` creates these; create one directly to add a route to an ALB
  * listener of your own.
@@ -59,19 +76,10 @@ export class PrivateLinkRoute extends Construct {
   /** The NLB and endpoint service in the producer VPC. */
   public readonly producer: PrivateLinkProducer;
 
-  /** The interface endpoint in the consumer VPC. */
-  public readonly endpoint: ec2.InterfaceVpcEndpoint;
+  /** The interface endpoint, its IP lookup and the ALB target group the rule forwards to. */
+  public readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
 
-  /** The endpoint's security group: the route's port from the ALB only. */
-  public readonly endpointSecurityGroup: ec2.SecurityGroup;
-
-  /** The deploy-time lookup of the endpoint's private IP addresses. */
-  public readonly endpointIpAddresses: EndpointIpAddresses;
-
-  /** The ALB target group of type IP holding the endpoint's addresses. */
-  public readonly targetGroup: elbv2.ApplicationTargetGroup;
-
-  /** The listener rule forwarding the route's paths to `targetGroup`. */
+  /** The listener rule forwarding the route's paths to the target group. */
   public readonly listenerRule: elbv2.ApplicationListenerRule;
 
   constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
@@ -83,60 +91,54 @@ export class PrivateLinkRoute extends Construct {
     this.priority = route.priority;
     this.port = route.port;
 
-    const where = `Route '${this.path}'`;
-    if (props.producerSubnets) {
-      selectedSubnets(where, 'producer subnets', props.producerVpc, props.producerSubnets, props.vpc);
+    this.producer = props.producer ?? this.createProducer(props);
+    if (props.privateLinkTargetGroup && props.privateLinkTargetGroup.producer !== this.producer) {
+      throw new Error(`Route '${this.path}': privateLinkTargetGroup '${props.privateLinkTargetGroup.node.path}' is for another producer; give the route that producer, or leave privateLinkTargetGroup out.`);
     }
-    this.producer = new PrivateLinkProducer(this, 'Producer', {
-      vpc: props.producerVpc,
-      instances: props.instances,
-      port: this.port,
-      vpcSubnets: props.producerSubnets,
-      deletionProtection: props.deletionProtection,
-    });
-
-    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+    this.privateLinkTargetGroup = props.privateLinkTargetGroup ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
       vpc: props.vpc,
-      description: ec2Description(`PrivateLink endpoint of route ${this.path}: port ${this.port} from the ALB only`),
-      allowAllOutbound: false,
+      producer: this.producer,
+      endpointSubnets: props.endpointSubnets,
+      endpointSecurityGroup: props.endpointSecurityGroup,
     });
-    this.endpointSecurityGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), ec2Description(`From the ALB, route ${this.path}`));
-
-    const endpointSubnets = endpointSubnetsFor(this, where, props.vpc, props.endpointSubnets, props.producerVpc, this.producer.availabilityZones);
-    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
-      vpc: props.vpc,
-      service: new ec2.InterfaceVpcEndpointService(this.producer.endpointService.vpcEndpointServiceName, this.port),
-      subnets: endpointSubnets,
-      securityGroups: [this.endpointSecurityGroup],
-      // `open` would admit the whole consumer VPC; only the ALB may connect.
-      open: false,
-      privateDnsEnabled: false,
-    });
-    // The endpoint can connect only once the service's allowed principals are in place.
-    this.endpoint.node.addDependency(this.producer.endpointService);
-
-    this.endpointIpAddresses = new EndpointIpAddresses(this, 'EndpointIpAddresses', {
-      endpoint: this.endpoint,
-    });
-
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: this.port,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
-      healthCheck: {
-        protocol: elbv2.Protocol.HTTP,
-        port: 'traffic-port',
-        path: '/',
-      },
-    });
+    // Rules are named by peer and port, so routes sharing a security group and port share them.
+    this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
 
     this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
       listener: props.listener,
       priority: this.priority,
       conditions: [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)],
-      action: elbv2.ListenerAction.forward([this.targetGroup]),
+      action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
+    });
+  }
+
+  /** The interface endpoint in the consumer VPC. */
+  public get endpoint(): ec2.InterfaceVpcEndpoint {
+    return this.privateLinkTargetGroup.endpoint;
+  }
+
+  /** The deploy-time lookup of the endpoint's private IP addresses. */
+  public get endpointIpAddresses(): EndpointIpAddresses {
+    return this.privateLinkTargetGroup.endpointIpAddresses;
+  }
+
+  /** The ALB target group of type IP holding the endpoint's addresses. */
+  public get targetGroup(): elbv2.ApplicationTargetGroup {
+    return this.privateLinkTargetGroup.targetGroup;
+  }
+
+  private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {
+    // resolveRoute has checked that a route without `producer` has both.
+    const producerVpc = props.producerVpc!;
+    if (props.producerSubnets) {
+      selectedSubnets(`Route '${this.path}'`, 'producer subnets', producerVpc, props.producerSubnets, props.vpc);
+    }
+    return new PrivateLinkProducer(this, 'Producer', {
+      vpc: producerVpc,
+      instances: props.instances!,
+      port: this.port,
+      vpcSubnets: props.producerSubnets,
+      deletionProtection: props.deletionProtection,
     });
   }
 }
@@ -243,11 +245,19 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   /** The ALB's connections, with the listener port as default port. */
   public readonly connections: ec2.Connections;
 
+  /**
+   * The security group of every route's interface endpoint: each route port from the ALB only.
+   * One group serves all routes because an endpoint forwards only the ports its producer's load
+   * balancer listens on.
+   */
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
+
   private readonly vpc: ec2.IVpc;
   private readonly endpointSubnets?: ec2.SubnetSelection;
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
   private readonly routeList: PrivateLinkRoute[] = [];
+  private readonly sharedTargetGroups = new Map<PrivateLinkProducer, PrivateLinkTargetGroup>();
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -297,6 +307,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       }),
     });
     this.connections = this.listener.connections;
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: props.vpc,
+      description: 'AlbPrivateLinkRouter interface endpoints: route ports from the ALB only',
+      allowAllOutbound: false,
+    });
     if (props.open ?? true) {
       Validations.of(securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
@@ -341,17 +356,29 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       listener: this.listener,
       vpc: this.vpc,
       endpointSubnets: this.endpointSubnets,
+      endpointSecurityGroup: this.endpointSecurityGroup,
+      privateLinkTargetGroup: route.producer && this.sharedTargetGroupFor(route.producer),
       deletionProtection: this.deletionProtection,
     });
     this.routeList.push(added);
     return added;
   }
-}
 
-/**
- * A security group (rule) description EC2 accepts: it allows letters, digits, spaces and
- * `._-:/()#,@[]+=&;{}!$*` only, and paths may hold other characters (`~`, `'`, `"`, `?`).
- */
-function ec2Description(text: string): string {
-  return text.replace(/[^A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_');
+  /**
+   * The endpoint and ALB target group of a producer that routes name, made once and named after
+   * the producer, so that it stays the same whichever routes use it.
+   */
+  private sharedTargetGroupFor(producer: PrivateLinkProducer): PrivateLinkTargetGroup {
+    let shared = this.sharedTargetGroups.get(producer);
+    if (!shared) {
+      shared = new PrivateLinkTargetGroup(this, `PrivateLink-${producer.node.path.replace(/\//g, '-')}`, {
+        vpc: this.vpc,
+        producer,
+        endpointSubnets: this.endpointSubnets,
+        endpointSecurityGroup: this.endpointSecurityGroup,
+      });
+      this.sharedTargetGroups.set(producer, shared);
+    }
+    return shared;
+  }
 }

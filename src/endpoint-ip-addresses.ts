@@ -1,6 +1,7 @@
-import { Fn, Token, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
@@ -62,39 +63,83 @@ export class EndpointIpAddresses extends Construct {
       outputPaths,
     };
 
+    const stack = Stack.of(this);
     this.customResource = new cr.AwsCustomResource(this, 'Lookup', {
       resourceType: 'Custom::EndpointIpAddresses',
       onCreate: lookup,
       onUpdate: lookup,
       installLatestAwsSdk: false,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({
-          actions: ['ec2:DescribeNetworkInterfaces'],
-          // DescribeNetworkInterfaces supports no resource-level permissions.
-          resources: ['*'],
-        }),
-      ]),
+      // A role rather than a policy: with `policy`, every lookup would add an inline policy to
+      // the provider's role, and a role's inline policies may total 10,240 characters only.
+      role: providerRoleOf(stack),
     });
+    this.customResource.node.addDependency(lookupPolicyOf(stack, this.customResource.grantPrincipal as iam.IRole));
 
     this.ipAddresses = outputPaths.map((path) => this.customResource.getResponseField(path));
-    this.acknowledgeFindings();
   }
+}
 
-  /** Findings of rule packs such as cdk-nag's AwsSolutions that hold for this lookup by design. */
-  private acknowledgeFindings(): void {
-    Validations.of(this.customResource.node.findChild('CustomResourcePolicy')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeNetworkInterfaces supports no resource-level permissions, so it can only be granted on "*"; it is the only action granted.',
-    });
-    // The provider function and its role are aws-cdk-lib's singleton, shared by every
-    // AwsCustomResource in the stack.
-    const providerRole = this.customResource.grantPrincipal as iam.Role;
-    // Recorded as metadata directly: Validations.acknowledge rejects IDs with more than one '::'.
-    providerRole.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
-        "aws-cdk-lib's AwsCustomResource provider role has this AWS managed policy, which only lets the function write CloudWatch Logs.",
-    });
-    Validations.of(providerRole.node.scope!).acknowledge({
+/**
+ * The construct ID aws-cdk-lib gives the stack's one AwsCustomResource provider function
+ * (`lambdaPurpose` + the UUID without dashes). It is part of every deployed provider's logical
+ * ID, so it cannot change without replacing them all.
+ */
+const PROVIDER_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+const PROVIDER_ROLE_ID = 'EndpointIpAddressesProviderRole';
+const LOOKUP_POLICY_ID = 'EndpointIpAddressesLookupPolicy';
+
+/**
+ * The role of the stack's AwsCustomResource provider function: the one it already has if another
+ * AwsCustomResource created it first, otherwise one role shared by every lookup in the stack.
+ */
+function providerRoleOf(stack: Stack): iam.IRole {
+  const existingProvider = stack.node.tryFindChild(PROVIDER_FUNCTION_ID);
+  if (existingProvider instanceof lambda.Function && existingProvider.role) {
+    return existingProvider.role;
+  }
+  // Only the first lookup gets here: it creates the provider with this role.
+  return new iam.Role(stack, PROVIDER_ROLE_ID, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    description: 'AwsCustomResource provider: looks up the IP addresses of interface endpoints',
+  });
+}
+
+/**
+ * One policy per stack granting every lookup in it the only call it makes, attached to the
+ * provider's role (the same for every lookup in the stack).
+ */
+function lookupPolicyOf(stack: Stack, providerRole: iam.IRole): iam.Policy {
+  const existing = stack.node.tryFindChild(LOOKUP_POLICY_ID);
+  if (existing instanceof iam.Policy) {
+    return existing;
+  }
+  const policy = new iam.Policy(stack, LOOKUP_POLICY_ID, {
+    roles: [providerRole],
+    statements: [new iam.PolicyStatement({
+      actions: ['ec2:DescribeNetworkInterfaces'],
+      // DescribeNetworkInterfaces supports no resource-level permissions.
+      resources: ['*'],
+    })],
+  });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ec2:DescribeNetworkInterfaces supports no resource-level permissions, so it can only be granted on "*"; it is the only action granted.',
+  });
+  acknowledgeProviderFindings(providerRole);
+  return policy;
+}
+
+/** Findings of rule packs such as cdk-nag's AwsSolutions that hold for the provider by design. */
+function acknowledgeProviderFindings(providerRole: iam.IRole): void {
+  // Recorded as metadata directly: Validations.acknowledge rejects IDs with more than one '::'.
+  providerRole.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+      'The AwsCustomResource provider role has this AWS managed policy, which only lets the function write CloudWatch Logs.',
+  });
+  const providerFunction = Stack.of(providerRole).node.tryFindChild(PROVIDER_FUNCTION_ID);
+  if (providerFunction) {
+    Validations.of(providerFunction).acknowledge({
       id: 'AwsSolutions-L1',
       reason: "aws-cdk-lib picks the AwsCustomResource provider's runtime to match the handler it bundles; AwsCustomResource offers no way to change it.",
     });

@@ -75,6 +75,9 @@ export interface PrivateLinkProducerProps {
  * instances' port only.
  */
 export class PrivateLinkProducer extends Construct {
+  /** The VPC the load balancer and the instances are in. */
+  public readonly vpc: ec2.IVpc;
+
   /** The internal Network Load Balancer in front of the instances. */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
 
@@ -102,6 +105,7 @@ export class PrivateLinkProducer extends Construct {
   constructor(scope: Construct, id: string, props: PrivateLinkProducerProps) {
     super(scope, id);
 
+    this.vpc = props.vpc;
     this.port = props.port ?? DEFAULT_ROUTE_PORT;
     validatePort(this.node.path, this.port);
     validateInstances(this.node.path, props.instances);

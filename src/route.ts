@@ -1,10 +1,11 @@
 import { createHash } from 'crypto';
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { PrivateLinkProducer } from './private-link-producer';
 
 /**
  * One route of an `AlbPrivateLinkRouter`: requests whose path matches `path` are forwarded over
- * AWS PrivateLink to `instances` in `producerVpc`.
+ * AWS PrivateLink to `instances` in `producerVpc`, or to an existing `producer`.
  */
 export interface PrivateLinkRouteOptions {
   /**
@@ -19,22 +20,35 @@ export interface PrivateLinkRouteOptions {
   readonly path: string;
 
   /**
-   * The VPC the instances run in. The route's Network Load Balancer and endpoint service are
-   * created in it.
+   * The VPC the instances run in. The route creates its own `PrivateLinkProducer` (Network Load
+   * Balancer and endpoint service) in it. Give either `producerVpc` and `instances`, or `producer`.
+   *
+   * @default - none: `producer` is given
    */
-  readonly producerVpc: ec2.IVpc;
+  readonly producerVpc?: ec2.IVpc;
 
   /**
    * The instances that serve the route, registered as targets of the producer's Network Load
    * Balancer. Their security groups are opened on `port` to that load balancer only.
+   *
+   * @default - none: `producer` is given
    */
-  readonly instances: ec2.IInstance[];
+  readonly instances?: ec2.IInstance[];
+
+  /**
+   * An existing producer to route to, instead of one the route creates from `producerVpc` and
+   * `instances`: for example one in the producer team's own stack. Routes of one router that
+   * name the same producer share one interface endpoint, IP lookup and ALB target group.
+   *
+   * @default - the route creates a producer from `producerVpc` and `instances`
+   */
+  readonly producer?: PrivateLinkProducer;
 
   /**
    * The TCP port the instances serve HTTP on. The endpoint service, the interface endpoint and
    * the ALB target group all use it.
    *
-   * @default 80
+   * @default - the `producer`'s port if one is given, otherwise 80
    */
   readonly port?: number;
 
@@ -129,9 +143,7 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
     throw new Error(`${where}: the rule would have ${wildcards} wildcards; ALB allows at most ${MAX_WILDCARDS_PER_RULE} per rule.`);
   }
 
-  const port = route.port ?? DEFAULT_ROUTE_PORT;
-  validatePort(where, port);
-  validateInstances(where, route.instances);
+  const port = portOf(where, route);
   if (route.priority !== undefined) {
     validatePriority(where, route.priority);
   }
@@ -175,6 +187,26 @@ export function validateRouteSet(routes: RouteMatch[]): void {
       }
     }
   }
+}
+
+/** The route's port, after checking it names exactly one producer. */
+function portOf(where: string, route: PrivateLinkRouteOptions): number {
+  if (route.producer) {
+    if (route.producerVpc || route.instances || route.producerSubnets) {
+      throw new Error(`${where}: give either producer, or producerVpc and instances (and producerSubnets) for a producer the route creates; not both.`);
+    }
+    if (route.port !== undefined && route.port !== route.producer.port) {
+      throw new Error(`${where}: port ${route.port} differs from the port ${route.producer.port} of producer '${route.producer.node.path}'; leave port out to use the producer's.`);
+    }
+    return route.producer.port;
+  }
+  if (!route.producerVpc || !route.instances) {
+    throw new Error(`${where}: give producerVpc and instances, for which the route creates a PrivateLinkProducer, or an existing producer.`);
+  }
+  const port = route.port ?? DEFAULT_ROUTE_PORT;
+  validatePort(where, port);
+  validateInstances(where, route.instances);
+  return port;
 }
 
 /** Throws unless `port` is a valid TCP port; `where` names the input in the message. */

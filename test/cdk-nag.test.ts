@@ -49,9 +49,9 @@ test('each acknowledgement is on the exact resource it is true for', () => {
   const { stack } = routerStack();
   expect(acknowledgements(stack).sort()).toEqual([
     'Test/AWS679f53fac002430cb0da5b7982bd2287 AwsSolutions-L1',
-    'Test/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'Test/EndpointIpAddressesLookupPolicy AwsSolutions-IAM5[Resource::*]',
+    'Test/EndpointIpAddressesProviderRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Test/Router/SecurityGroup AwsSolutions-EC23',
-    'Test/Router/a/EndpointIpAddresses/Lookup/CustomResourcePolicy AwsSolutions-IAM5[Resource::*]',
     'Test/Router/a/Producer/LoadBalancer AwsSolutions-ELB2',
   ]);
 });

@@ -1,0 +1,99 @@
+/**
+ * Benchmark: synthesises the router with 1 to 100 routes, next to the same architecture written
+ * by hand with aws-cdk-lib, and prints Markdown tables (see docs/benchmark.md).
+ *
+ *   npx projen bench            # compiles the library first
+ *   npx projen bench -- --runs 5 --routes 1,10,100
+ */
+import { execFileSync } from 'child_process';
+import { cpus, totalmem } from 'os';
+import { join } from 'path';
+import type { Measurement } from './measure';
+import type { Implementation, Layout } from './scenarios';
+
+const CLOUDFORMATION_MAX_RESOURCES = 500;
+const CLOUDFORMATION_MAX_TEMPLATE_BYTES = 1_000_000;
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+const ROUTES = option('routes', '1,10,25,50,100').split(',').map(Number);
+const RUNS = Number(option('runs', '3'));
+const CASES: Array<[Implementation, Layout]> = [
+  ['construct', 'producer-stacks'],
+  ['hand-written', 'producer-stacks'],
+  ['construct', 'one-stack'],
+  ['hand-written', 'one-stack'],
+];
+
+/** Runs one case `RUNS` times, each in a fresh process; keeps the median synth time. */
+function run(implementation: Implementation, layout: Layout, routes: number): Measurement {
+  const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath,
+    [...process.execArgv, join(__dirname, 'measure.ts'), implementation, layout, String(routes)],
+    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 })) as Measurement);
+  const bySynthTime = [...runs].sort((a, b) => a.synthSeconds - b.synthSeconds);
+  return {
+    ...bySynthTime[Math.floor(RUNS / 2)],
+    peakRssMegabytes: Math.max(...runs.map((measured) => measured.peakRssMegabytes)),
+  };
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** A measurement with the consumer-side resources the same case has with no route at all. */
+type Result = Measurement & { readonly consumerSideWithoutRoutes: number };
+
+const results: Result[] = [];
+for (const [implementation, layout] of CASES) {
+  const withoutRoutes = run(implementation, layout, 0).consumerSideResources;
+  for (const routes of ROUTES) {
+    const measured = run(implementation, layout, routes);
+    results.push({ ...measured, consumerSideWithoutRoutes: withoutRoutes });
+    process.stderr.write(`${implementation} ${layout} ${routes}: ${measured.synthSeconds.toFixed(2)} s\n`);
+  }
+}
+
+const perRoute = (value: number, routes: number) => (value / routes).toFixed(1);
+console.log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB; median of ${RUNS} runs per row.\n`);
+console.log(table(
+  ['implementation', 'producers', 'routes', 'stacks', 'consumer stack resources', 'consumer side / route', 'producer side / route',
+    'largest template (KB)', 'synth (s)', 'synth / route (ms)', 'peak RSS (MB)', 'critical path (min)'],
+  results.map((measured) => [
+    measured.implementation,
+    measured.layout === 'one-stack' ? 'in the consumer stack' : 'own stacks',
+    measured.routes,
+    measured.stacks,
+    measured.consumerResources > CLOUDFORMATION_MAX_RESOURCES ? `**${measured.consumerResources} (over 500)**` : measured.consumerResources,
+    perRoute(measured.consumerSideResources - measured.consumerSideWithoutRoutes, measured.routes),
+    perRoute(measured.producerSideResources, measured.routes),
+    measured.largestTemplateBytes > CLOUDFORMATION_MAX_TEMPLATE_BYTES
+      ? `**${(measured.largestTemplateBytes / 1000).toFixed(0)} (over 1 MB)**`
+      : (measured.largestTemplateBytes / 1000).toFixed(0),
+    measured.synthSeconds.toFixed(2),
+    (1000 * measured.synthSeconds / measured.routes).toFixed(0),
+    measured.peakRssMegabytes.toFixed(0),
+    (measured.criticalPathSeconds / 60).toFixed(1),
+  ]),
+));
+
+console.log('\nConstruct relative to hand-written, same producers layout and route count:\n');
+const ratioRows = results.filter((measured) => measured.implementation === 'construct').map((construct) => {
+  const baseline = results.find((other) => other.implementation === 'hand-written'
+    && other.layout === construct.layout && other.routes === construct.routes)!;
+  return [
+    construct.layout === 'one-stack' ? 'in the consumer stack' : 'own stacks',
+    construct.routes,
+    (construct.synthSeconds / baseline.synthSeconds).toFixed(2),
+    (construct.consumerResources / baseline.consumerResources).toFixed(2),
+    (construct.largestTemplateBytes / baseline.largestTemplateBytes).toFixed(2),
+    (construct.criticalPathSeconds / baseline.criticalPathSeconds).toFixed(2),
+  ];
+});
+console.log(table(['producers', 'routes', 'synth time', 'consumer stack resources', 'largest template', 'critical path'], ratioRows));
+
+const longest = results.reduce((a, b) => (b.criticalPathSeconds > a.criticalPathSeconds ? b : a));
+console.log(`\nLongest critical path (${longest.implementation}, ${longest.layout}, ${longest.routes} routes): ${longest.criticalPathChain.join(' → ')}`);

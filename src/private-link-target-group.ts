@@ -1,0 +1,103 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import { Construct } from 'constructs';
+import { EndpointIpAddresses } from './endpoint-ip-addresses';
+import { PrivateLinkProducer } from './private-link-producer';
+import { endpointSubnetsFor } from './private-subnets';
+
+/** Properties of a `PrivateLinkTargetGroup`. */
+export interface PrivateLinkTargetGroupProps {
+  /** The consumer VPC: the interface endpoint and the ALB target group go in it. */
+  readonly vpc: ec2.IVpc;
+
+  /** The producer whose endpoint service the interface endpoint connects to. */
+  readonly producer: PrivateLinkProducer;
+
+  /**
+   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
+   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
+   * producer's load balancer also covers (synthesis fails otherwise).
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
+   * one per Availability Zone the producer's load balancer also covers
+   */
+  readonly endpointSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The interface endpoint's security group. Several endpoints may share one: an endpoint
+   * forwards only the ports its producer's load balancer listens on.
+   *
+   * @default - a new security group with no rules; allow the ALB with `connections`
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+}
+
+/**
+ * The consumer side of AWS PrivateLink, seen from an ALB: an interface endpoint to a
+ * `PrivateLinkProducer`, its IP addresses looked up at deploy time, and an ALB target group of
+ * type IP holding them.
+ *
+ * Forward listener rules to `targetGroup`, and allow the ALB in with `connections`.
+ */
+export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectable {
+  /** The producer the endpoint connects to. */
+  public readonly producer: PrivateLinkProducer;
+
+  /** The TCP port used from the ALB through to the producer's instances. */
+  public readonly port: number;
+
+  /** The interface endpoint in the consumer VPC. */
+  public readonly endpoint: ec2.InterfaceVpcEndpoint;
+
+  /** The deploy-time lookup of the endpoint's private IP addresses. */
+  public readonly endpointIpAddresses: EndpointIpAddresses;
+
+  /** The ALB target group of type IP holding the endpoint's addresses. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The interface endpoint's connections (its security groups, default port `port`). */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: PrivateLinkTargetGroupProps) {
+    super(scope, id);
+    this.producer = props.producer;
+    this.port = props.producer.port;
+
+    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets,
+      props.producer.vpc, props.producer.availabilityZones);
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
+      vpc: props.vpc,
+      service: new ec2.InterfaceVpcEndpointService(props.producer.endpointService.vpcEndpointServiceName, this.port),
+      subnets: endpointSubnets,
+      securityGroups: [props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: props.vpc,
+        description: 'PrivateLink interface endpoint: reached by the ALB only',
+        allowAllOutbound: false,
+      })],
+      // `open` would admit the whole consumer VPC; only the ALB may connect.
+      open: false,
+      privateDnsEnabled: false,
+    });
+    // The endpoint can connect only once the service's allowed principals are in place.
+    this.endpoint.node.addDependency(props.producer.endpointService);
+    this.connections = this.endpoint.connections;
+
+    this.endpointIpAddresses = new EndpointIpAddresses(this, 'EndpointIpAddresses', {
+      endpoint: this.endpoint,
+    });
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: this.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
+      healthCheck: {
+        protocol: elbv2.Protocol.HTTP,
+        port: 'traffic-port',
+        path: '/',
+      },
+    });
+  }
+}
