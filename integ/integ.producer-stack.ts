@@ -2,11 +2,13 @@ import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
-import { AlbPrivateLinkRouter } from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 
-// A different shape from the three-VPC example: the services live in their own stack, one VPC
-// serves two routes on different ports, one route is an ALB wildcard pattern with an explicit
-// priority, and one route is added with addRoute.
+// A different shape from the three-VPC example: the services live in their own stack; `/api`
+// names instances there (its producer is made in the edge stack, on port 8080), while the docs
+// team publishes its own PrivateLinkProducer that two routes share (`/docs*`, an ALB wildcard
+// pattern with an explicit priority added with addRoute, and the catch-all `/`): one NLB, one
+// endpoint service, one interface endpoint for both.
 const app = new App();
 
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
@@ -27,13 +29,17 @@ const docs = new WebServer(services, 'Docs', {
   section: 'docs',
   serverName: 'docs-server',
 });
+const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
 
 const edge = new Stack(app, 'AlbPrivateLinkRouterEdge');
 const router = new AlbPrivateLinkRouter(edge, 'Router', {
   vpc: consumerVpc(edge, 'Vpc', '10.10.0.0/16'),
-  routes: [{ path: '/api', producerVpc: servicesVpc, instances: [api], port: 8080 }],
+  routes: [
+    { path: '/api', producerVpc: servicesVpc, instances: [api], port: 8080 },
+    { path: '/', producer: docsService },
+  ],
 });
-router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producerVpc: servicesVpc, instances: [docs] });
+router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producer: docsService });
 const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
 new CfnOutput(edge, 'Url', { value: url });
 
@@ -49,7 +55,14 @@ integ.assertions
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
   .waitForAssertions(untilHealthy);
 integ.assertions
+  .httpApiCall(`${url}/`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
+  .waitForAssertions(untilHealthy);
+// `/api` is a prefix by segment, so `/apidocs/` falls to the catch-all: the docs server, which
+// has no such page.
+integ.assertions
   .httpApiCall(`${url}/apidocs/`)
-  .expect(ExpectedResult.objectLike({ status: 404 }));
+  .expect(ExpectedResult.objectLike({ status: 404, body: Match.stringLikeRegexp('File not found') }))
+  .waitForAssertions(untilHealthy);
 
 app.synth();

@@ -1,8 +1,8 @@
-import { Fn } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, referencedIds, securityGroupRules } from './fixtures';
-import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../src';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkTargetGroup } from '../src';
 
 function build(routes: (web: ReturnType<typeof producer>) => PrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
   const { stack, vpc } = consumerStack();
@@ -414,5 +414,117 @@ describe('security groups', () => {
     });
     // ALB->endpoint and NLB->instances, both directions, per route.
     expect(securityGroupRules(template).filter(({ rule }) => rule.IpProtocol === 'tcp' && rule.FromPort !== 8000)).toHaveLength(8);
+  });
+});
+
+describe('shared resources', () => {
+  test('routes share one endpoint security group, with one ALB rule pair per port', () => {
+    const { stack, vpc } = consumerStack();
+    const [a, b, c] = ['A', 'B', 'C'].map((id) => producer(stack, id, 1));
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', producerVpc: a.vpc, instances: a.instances },
+        { path: '/b', producerVpc: b.vpc, instances: b.instances },
+        { path: '/c', producerVpc: c.vpc, instances: c.instances, port: 8080 },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    const endpointGroup = groupIdOf(stack, router.endpointSecurityGroup);
+    for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint'))) {
+      expect(endpoint.Properties.SecurityGroupIds).toEqual([endpointGroup]);
+    }
+    const albGroup = groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]);
+    const fromAlb = template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: endpointGroup } });
+    expect(Object.values(fromAlb).map((rule) => [rule.Properties.SourceSecurityGroupId, rule.Properties.FromPort, rule.Properties.ToPort]))
+      .toEqual([[albGroup, 80, 80], [albGroup, 8080, 8080]]);
+    const toEndpoints = template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: albGroup } });
+    expect(Object.values(toEndpoints).map((rule) => [rule.Properties.DestinationSecurityGroupId, rule.Properties.FromPort]))
+      .toEqual([[endpointGroup, 80], [endpointGroup, 8080]]);
+  });
+
+  test('with producers in their own stacks, each route adds 4 resources to the consumer stack', () => {
+    const consumerResources = (routes: number) => {
+      const { stack, vpc } = consumerStack();
+      const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+      for (let index = 0; index < routes; index++) {
+        const services = new Stack(stack.node.root as App, `Services${index}`);
+        const web = producer(services, 'Web', 1);
+        router.addRoute({ path: `/s${index}`, producer: new PrivateLinkProducer(services, 'Producer', { vpc: web.vpc, instances: web.instances }) });
+      }
+      return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+    };
+    // Endpoint, IP lookup, ALB target group, listener rule.
+    expect(consumerResources(3) - consumerResources(2)).toBe(4);
+  });
+});
+
+describe('existing producers', () => {
+  function withProducer() {
+    const { stack, vpc } = consumerStack();
+    const services = new Stack(stack.node.root as App, 'Services');
+    const web = producer(services, 'Web');
+    const api = new PrivateLinkProducer(services, 'Api', { vpc: web.vpc, instances: web.instances, port: 8080 });
+    return { stack, vpc, services, web, api };
+  }
+
+  test('a producer in its own stack leaves the consumer stack with the endpoint only', () => {
+    const { stack, vpc, services, api } = withProducer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/api', producer: api }] });
+    const consumer = Template.fromStack(stack);
+    consumer.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' }, 0);
+    consumer.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['.', ['com.amazonaws.vpce', { Ref: 'AWS::Region' }, { 'Fn::ImportValue': Match.anyValue() }]] },
+    });
+    consumer.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Port: 8080 });
+    Template.fromStack(services).resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' }, 1);
+    expect(router.routes[0].producer).toBe(api);
+    expect(router.routes[0].port).toBe(8080);
+  });
+
+  test('routes naming one producer share its endpoint, IP lookup and target group', () => {
+    const { stack, vpc, api } = withProducer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [{ path: '/api', producer: api }, { path: '/v2/api', producer: api }],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.resourceCountIs('Custom::EndpointIpAddresses', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    const targetGroupId = logicalId(stack, router.routes[0].targetGroup);
+    const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules.map((rule) => rule.Properties.Actions[0].TargetGroupArn)).toEqual([{ Ref: targetGroupId }, { Ref: targetGroupId }]);
+  });
+
+  test('the shared endpoint is named after the producer, so removing the route that came first keeps it', () => {
+    const endpointId = (paths: string[]) => {
+      const { stack, vpc, api } = withProducer();
+      const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: paths.map((path) => ({ path, producer: api })) });
+      return logicalId(stack, router.routes[0].endpoint);
+    };
+    expect(endpointId(['/b'])).toEqual(endpointId(['/a', '/b']));
+    expect(endpointId(['/b'])).toMatch(/^RouterPrivateLinkServicesApiEndpoint/);
+  });
+
+  test.each([
+    ['both a producer and producerVpc', (web: ReturnType<typeof producer>, api: PrivateLinkProducer) => ({ producer: api, producerVpc: web.vpc }),
+      /Route '\/x': give either producer, or producerVpc and instances \(and producerSubnets\) for a producer the route creates; not both/],
+    ['neither a producer nor instances', (web: ReturnType<typeof producer>) => ({ producerVpc: web.vpc }),
+      /Route '\/x': give producerVpc and instances, for which the route creates a PrivateLinkProducer, or an existing producer/],
+    ['a port other than the producer\'s', (_web: ReturnType<typeof producer>, api: PrivateLinkProducer) => ({ producer: api, port: 80 }),
+      /Route '\/x': port 80 differs from the port 8080 of producer 'Services\/Api'; leave port out/],
+  ])('a route with %s is rejected', (_what, target, message) => {
+    const { stack, vpc, web, api } = withProducer();
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/x', ...target(web, api) }] })).toThrow(message);
+  });
+
+  test('a route given the target group of another producer is rejected', () => {
+    const { stack, vpc, web, api } = withProducer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+    const other = new PrivateLinkProducer(stack, 'Other', { vpc: web.vpc, instances: web.instances, port: 8080 });
+    const forApi = new PrivateLinkTargetGroup(stack, 'ForApi', { vpc, producer: api });
+    expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', producer: other, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
+      .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' is for another producer/);
   });
 });

@@ -1,6 +1,8 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { consumerStack, logicalId } from './fixtures';
 import { EndpointIpAddresses } from '../src';
 
@@ -83,4 +85,53 @@ test.each([0, -1, 1.5])('subnetCount %p is rejected', (subnetCount) => {
   const { stack, endpoint } = endpointWith();
   expect(() => new EndpointIpAddresses(stack, 'Ips', { endpoint, subnetCount }))
     .toThrow(/Test\/Ips: subnetCount must be a positive integer/);
+});
+
+describe('the provider is shared', () => {
+  function lookups(count: number, before?: (stack: Stack) => void) {
+    const { stack, vpc } = consumerStack();
+    before?.(stack);
+    const ips = Array.from({ length: count }, (_, index) => new EndpointIpAddresses(stack, `Ips${index}`, {
+      endpoint: new ec2.InterfaceVpcEndpoint(stack, `Endpoint${index}`, {
+        vpc,
+        service: new ec2.InterfaceVpcEndpointService(`com.amazonaws.vpce.us-east-1.vpce-svc-${index}`, 80),
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        open: false,
+      }),
+    }));
+    return { stack, ips, template: Template.fromStack(stack) };
+  }
+
+  test('lookups in one stack share one provider role and one policy, and each waits for the policy', () => {
+    const { template } = lookups(3);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    const [roleId] = Object.keys(template.findResources('AWS::IAM::Role'));
+    const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy'));
+    template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: roleId }] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+    const lookupResources = Object.values(template.findResources('Custom::EndpointIpAddresses'));
+    expect(lookupResources).toHaveLength(3);
+    for (const resource of lookupResources) {
+      expect(resource.DependsOn).toContain(policyId);
+    }
+  });
+
+  test('when another AwsCustomResource made the provider first, its role gets the lookup policy and no role is added', () => {
+    let other: cr.AwsCustomResource | undefined;
+    const { stack, template } = lookups(2, (scope) => {
+      other = new cr.AwsCustomResource(scope, 'Other', {
+        onCreate: { service: 'STS', action: 'getCallerIdentity', physicalResourceId: cr.PhysicalResourceId.of('caller') },
+        policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+        installLatestAwsSdk: false,
+      });
+    });
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    const providerRoleId = logicalId(stack, other!.grantPrincipal as iam.Role);
+    template.resourcePropertiesCountIs('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'ec2:DescribeNetworkInterfaces', Effect: 'Allow', Resource: '*' }] },
+      Roles: [{ Ref: providerRoleId }],
+    }, 1);
+  });
 });
