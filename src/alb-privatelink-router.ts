@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,10 +8,16 @@ import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 import { selectedSubnets } from './private-subnets';
-import { PrivateLinkRouteOptions, resolveRoute, routeIdOf, validatePort, validateRouteSet } from './route';
+import { PrivateLinkRouteOptions, resolveRoute, ResolvedRoute, RouteMatch, routeIdOf, routeLabelOf, validatePort, validateRouteSet } from './route';
 
 /** Properties of a `PrivateLinkRoute`. */
-export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
+export interface PrivateLinkRouteProps {
+  /**
+   * What the route matches and where it goes. Its `id` is not used: the route's construct ID is.
+   * (A field rather than inherited options, so that Python's constructor keeps one `id`.)
+   */
+  readonly route: PrivateLinkRouteOptions;
+
   /** The ALB listener the route's rule is added to. */
   readonly listener: elbv2.IApplicationListener;
 
@@ -37,7 +44,7 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
 
   /**
    * The endpoint and ALB target group to forward to, when routes share them. It must be for
-   * the route's `producer`.
+   * the route's `producer`, or its `endpointServiceName` and `port`.
    *
    * @default - created for the route's producer
    */
@@ -61,10 +68,13 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
  * listener of your own.
  */
 export class PrivateLinkRoute extends Construct {
-  /** The path as given in the route. */
+  /** The route's path; `/` if it gave none. */
   public readonly path: string;
 
-  /** The ALB path patterns the listener rule matches. */
+  /** The host names the listener rule matches, in lower case; empty for any host. */
+  public readonly hosts: string[];
+
+  /** The ALB path patterns the listener rule matches; empty when it matches hosts only. */
   public readonly pathPatterns: string[];
 
   /** The listener rule's priority. */
@@ -73,8 +83,8 @@ export class PrivateLinkRoute extends Construct {
   /** The TCP port used from the ALB through to the instances. */
   public readonly port: number;
 
-  /** The NLB and endpoint service in the producer VPC. */
-  public readonly producer: PrivateLinkProducer;
+  /** The NLB and endpoint service in the producer VPC; none for a route to an `endpointServiceName`. */
+  public readonly producer?: PrivateLinkProducer;
 
   /** The interface endpoint, its IP lookup and the ALB target group the rule forwards to. */
   public readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
@@ -85,31 +95,53 @@ export class PrivateLinkRoute extends Construct {
   constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
     super(scope, id);
 
-    const route = resolveRoute(props);
+    const options = props.route;
+    const route = resolveRoute(options);
     this.path = route.path;
+    this.hosts = route.hosts;
     this.pathPatterns = route.pathPatterns;
     this.priority = route.priority;
     this.port = route.port;
 
-    this.producer = props.producer ?? this.createProducer(props);
-    if (props.privateLinkTargetGroup && props.privateLinkTargetGroup.producer !== this.producer) {
-      throw new Error(`Route '${this.path}': privateLinkTargetGroup '${props.privateLinkTargetGroup.node.path}' is for another producer; give the route that producer, or leave privateLinkTargetGroup out.`);
+    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props) : undefined);
+    const given = props.privateLinkTargetGroup;
+    const givenFits = given && (this.producer
+      ? given.producer === this.producer
+      : given.producer === undefined && given.endpointServiceName === options.endpointServiceName && given.port === this.port);
+    if (given && !givenFits) {
+      throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
     }
-    this.privateLinkTargetGroup = props.privateLinkTargetGroup ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
+    this.privateLinkTargetGroup = given ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
       vpc: props.vpc,
       producer: this.producer,
+      endpointServiceName: this.producer ? undefined : options.endpointServiceName,
+      port: this.port,
+      // A producer the route creates carries them; a service name needs them here.
+      healthCheck: this.producer ? undefined : options.healthCheck,
+      deregistrationDelay: this.producer ? undefined : options.deregistrationDelay,
       endpointSubnets: props.endpointSubnets,
       endpointSecurityGroup: props.endpointSecurityGroup,
     });
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
 
+    const conditions = [
+      ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
+      ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
+    ];
     this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
       listener: props.listener,
       priority: this.priority,
-      conditions: [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)],
+      conditions,
       action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
     });
+    if (route.urlRewrite) {
+      // The L2 rule has no transforms yet; the CloudFormation resource does.
+      (this.listenerRule.node.defaultChild as elbv2.CfnListenerRule).transforms = [{
+        type: 'url-rewrite',
+        urlRewriteConfig: { rewrites: [route.urlRewrite] },
+      }];
+    }
   }
 
   /** The interface endpoint in the consumer VPC. */
@@ -128,16 +160,21 @@ export class PrivateLinkRoute extends Construct {
   }
 
   private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {
-    // resolveRoute has checked that a route without `producer` has both.
-    const producerVpc = props.producerVpc!;
-    if (props.producerSubnets) {
-      selectedSubnets(`Route '${this.path}'`, 'producer subnets', producerVpc, props.producerSubnets, props.vpc);
+    const options = props.route;
+    // resolveRoute has checked that a route creating its producer has the VPC and targets.
+    const producerVpc = options.producerVpc!;
+    if (options.producerSubnets) {
+      selectedSubnets(`Route '${routeLabelOf(options)}'`, 'producer subnets', producerVpc, options.producerSubnets, props.vpc);
     }
     return new PrivateLinkProducer(this, 'Producer', {
       vpc: producerVpc,
-      instances: props.instances!,
+      instances: options.instances,
+      autoScalingGroups: options.autoScalingGroups,
+      ipAddresses: options.ipAddresses,
       port: this.port,
-      vpcSubnets: props.producerSubnets,
+      vpcSubnets: options.producerSubnets,
+      healthCheck: options.healthCheck,
+      deregistrationDelay: options.deregistrationDelay,
       deletionProtection: props.deletionProtection,
     });
   }
@@ -257,7 +294,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
   private readonly routeList: PrivateLinkRoute[] = [];
-  private readonly sharedTargetGroups = new Map<PrivateLinkProducer, PrivateLinkTargetGroup>();
+  private readonly routeMatches: RouteMatch[] = [];
+  private readonly sharedTargetGroups = new Map<PrivateLinkProducer | string, SharedTargetGroup>();
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -330,55 +368,94 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   }
 
   /**
-   * Adds a route: requests matching `route.path` are forwarded to `route.instances` over
-   * PrivateLink. Throws if the route conflicts with one already added.
+   * Adds a route: requests matching `route.path` (and `route.hosts`) are forwarded over
+   * PrivateLink to `route.instances` or `route.producer`. Throws if the route conflicts with one already added.
    */
   public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
-    const id = route.id ?? routeIdOf(route.path);
+    const id = route.id ?? routeIdOf(route);
+    const label = routeLabelOf(route);
     if (id.length === 0 || id.includes('/')) {
-      throw new Error(`${this.node.path}: route '${route.path}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
+      throw new Error(`${this.node.path}: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
     }
     const taken = this.node.tryFindChild(id);
     if (taken instanceof PrivateLinkRoute) {
-      throw new Error(`${this.node.path}: routes '${taken.path}' and '${route.path}' have the same construct ID '${id}'; give one of them a different 'id'.`);
+      throw new Error(`${this.node.path}: routes '${routeLabelOf(taken)}' and '${label}' have the same construct ID '${id}'; give one of them a different 'id'.`);
     }
     if (taken) {
-      throw new Error(`${this.node.path}: route '${route.path}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
+      throw new Error(`${this.node.path}: route '${label}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
     }
     if (this.routeList.length >= this.maxRoutes) {
-      throw new Error(`${this.node.path}: cannot add route '${route.path}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);
+      throw new Error(`${this.node.path}: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);
     }
 
     // Checked before building: a route's constructor already adds rules to shared security groups.
-    validateRouteSet([...this.routeList, resolveRoute(route)]);
+    const resolved = resolveRoute(route);
+    validateRouteSet([...this.routeMatches, resolved]);
     const added = new PrivateLinkRoute(this, id, {
-      ...route,
+      route,
       listener: this.listener,
       vpc: this.vpc,
       endpointSubnets: this.endpointSubnets,
       endpointSecurityGroup: this.endpointSecurityGroup,
-      privateLinkTargetGroup: route.producer && this.sharedTargetGroupFor(route.producer),
+      privateLinkTargetGroup: this.sharedTargetGroupFor(route, resolved),
       deletionProtection: this.deletionProtection,
     });
     this.routeList.push(added);
+    this.routeMatches.push(resolved);
     return added;
   }
 
   /**
-   * The endpoint and ALB target group of a producer that routes name, made once and named after
-   * the producer, so that it stays the same whichever routes use it.
+   * The endpoint and ALB target group of a producer or service name that routes name, made once
+   * and named after the producer or service, so that it stays the same whichever routes use it.
+   * Undefined for a route that creates its own producer.
    */
-  private sharedTargetGroupFor(producer: PrivateLinkProducer): PrivateLinkTargetGroup {
-    let shared = this.sharedTargetGroups.get(producer);
-    if (!shared) {
-      shared = new PrivateLinkTargetGroup(this, `PrivateLink-${producer.node.path.replace(/\//g, '-')}`, {
-        vpc: this.vpc,
-        producer,
-        endpointSubnets: this.endpointSubnets,
-        endpointSecurityGroup: this.endpointSecurityGroup,
-      });
-      this.sharedTargetGroups.set(producer, shared);
+  private sharedTargetGroupFor(route: PrivateLinkRouteOptions, resolved: ResolvedRoute): PrivateLinkTargetGroup | undefined {
+    const serviceName = route.endpointServiceName;
+    if (!route.producer && serviceName === undefined) {
+      return undefined;
     }
-    return shared;
+    const key = route.producer ?? `${JSON.stringify(Stack.of(this).resolve(serviceName))}:${resolved.port}`;
+    // Health checks are the target group's, so routes sharing one must agree on them.
+    const settings = JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay });
+    const existing = this.sharedTargetGroups.get(key);
+    if (existing) {
+      if (existing.settings !== settings) {
+        throw new Error(`${this.node.path}: route '${resolved.label}' and route '${existing.firstLabel}' share endpoint service ${serviceName} but give different healthCheck or deregistrationDelay; give both the same.`);
+      }
+      return existing.targetGroup;
+    }
+    const id = route.producer
+      ? `PrivateLink-${route.producer.node.path.replace(/\//g, '-')}`
+      : `PrivateLink-${serviceIdOf(key as string)}-${resolved.port}`;
+    const targetGroup = new PrivateLinkTargetGroup(this, id, {
+      vpc: this.vpc,
+      producer: route.producer,
+      endpointServiceName: route.producer ? undefined : serviceName,
+      port: resolved.port,
+      healthCheck: route.producer ? undefined : route.healthCheck,
+      deregistrationDelay: route.producer ? undefined : route.deregistrationDelay,
+      endpointSubnets: this.endpointSubnets,
+      endpointSecurityGroup: this.endpointSecurityGroup,
+    });
+    this.sharedTargetGroups.set(key, { targetGroup, settings, firstLabel: resolved.label });
+    return targetGroup;
   }
+}
+
+/** A target group routes share, with what they must agree on. */
+interface SharedTargetGroup {
+  readonly targetGroup: PrivateLinkTargetGroup;
+  /** The health check and deregistration delay, as JSON. */
+  readonly settings: string;
+  readonly firstLabel: string;
+}
+
+/**
+ * A construct ID part for a service name: the `vpce-svc-…` ID of a literal name, or a hash of a
+ * name that is a token (its resolved form is stable across synths).
+ */
+function serviceIdOf(resolvedName: string): string {
+  const literal = resolvedName.match(/^"(?:.*\.)?(vpce-svc-[0-9a-z]+)"/);
+  return literal ? literal[1] : `Service${createHash('sha256').update(resolvedName).digest('hex').slice(0, 8)}`;
 }

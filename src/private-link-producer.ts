@@ -1,11 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { privateSubnetsOf, selectedSubnets } from './private-subnets';
-import { DEFAULT_ROUTE_PORT, validateInstances, validatePort } from './route';
+import { DEFAULT_ROUTE_PORT, validatePort, validateTargets } from './route';
 
 /** Properties of a `PrivateLinkProducer`. */
 export interface PrivateLinkProducerProps {
@@ -15,8 +16,46 @@ export interface PrivateLinkProducerProps {
   /**
    * The instances to expose. Their security groups are opened on `port` to the Network Load
    * Balancer's security group only.
+   *
+   * @default - none; give instances, Auto Scaling groups or IP addresses
    */
-  readonly instances: ec2.IInstance[];
+  readonly instances?: ec2.IInstance[];
+
+  /**
+   * Auto Scaling groups whose instances to expose, registered as they launch. Their security
+   * groups are opened on `port` to the Network Load Balancer's security group only. They must be
+   * in the producer's stack: the group refers to the target group and the load balancer's
+   * security group to the group's.
+   *
+   * @default - none
+   */
+  readonly autoScalingGroups?: autoscaling.AutoScalingGroup[];
+
+  /**
+   * Private IPv4 addresses to expose (a target group of type IP), for targets that are not
+   * instances, such as containers or on-premises servers. The load balancer may send `port` to
+   * each address; open the targets' own firewalls to `securityGroup` (or the load balancer's
+   * subnets) yourself. Cannot be combined with instances or Auto Scaling groups.
+   *
+   * @default - none
+   */
+  readonly ipAddresses?: string[];
+
+  /**
+   * How the load balancers check the service: the NLB each target, the consumer's ALB each
+   * interface endpoint (and so the NLB behind it). With a `path`, the NLB checks over HTTP too.
+   *
+   * @default - the NLB checks a TCP connection; the ALB checks HTTP `GET /` on the port and
+   * expects 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the load balancers let requests to a deregistering target finish.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
 
   /**
    * The TCP port the instances listen on; the load balancer listens on the same port.
@@ -96,6 +135,12 @@ export class PrivateLinkProducer extends Construct {
   /** The TCP port the service is offered on. */
   public readonly port: number;
 
+  /** The health check given in the props, which the consumer's ALB target group uses too. */
+  public readonly healthCheck?: elbv2.HealthCheck;
+
+  /** The deregistration delay given in the props, which the consumer's ALB target group uses too. */
+  public readonly deregistrationDelay?: Duration;
+
   /**
    * The Availability Zones of the load balancer's subnets: consumers can create endpoints to the
    * service in these zones only.
@@ -108,7 +153,14 @@ export class PrivateLinkProducer extends Construct {
     this.vpc = props.vpc;
     this.port = props.port ?? DEFAULT_ROUTE_PORT;
     validatePort(this.node.path, this.port);
-    validateInstances(this.node.path, props.instances);
+    validateTargets(this.node.path, props);
+    for (const group of props.autoScalingGroups ?? []) {
+      if (Stack.of(group) !== Stack.of(this)) {
+        throw new Error(`${this.node.path}: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
+      }
+    }
+    this.healthCheck = props.healthCheck;
+    this.deregistrationDelay = props.deregistrationDelay;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -135,12 +187,23 @@ export class PrivateLinkProducer extends Construct {
       reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has a single TCP listener, so there is nothing to log.',
     });
 
+    const ipAddresses = props.ipAddresses ?? [];
     this.targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       port: this.port,
       protocol: elbv2.Protocol.TCP,
-      targetType: elbv2.TargetType.INSTANCE,
-      targets: props.instances.map((instance) => new targets.InstanceIdTarget(instance.instanceId, this.port)),
+      targetType: ipAddresses.length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE,
+      targets: [
+        ...(props.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, this.port)),
+        ...ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
+        ...(props.autoScalingGroups ?? []),
+      ],
+      healthCheck: props.healthCheck && {
+        // An NLB target group checks TCP unless told otherwise; a path means HTTP.
+        protocol: props.healthCheck.path !== undefined ? elbv2.Protocol.HTTP : undefined,
+        ...props.healthCheck,
+      },
+      deregistrationDelay: props.deregistrationDelay,
     });
 
     this.listener = this.loadBalancer.addListener('Listener', {
@@ -153,8 +216,11 @@ export class PrivateLinkProducer extends Construct {
     // addresses, so one rule per instance security group covers both. Made from the load
     // balancer's side, both rules live in its stack, so instances in another stack get no
     // reference back to it (which would be a cycle).
-    for (const instance of props.instances) {
-      this.loadBalancer.connections.allowTo(instance, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
+    for (const target of [...(props.instances ?? []), ...(props.autoScalingGroups ?? [])]) {
+      this.loadBalancer.connections.allowTo(target, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
+    }
+    for (const ip of ipAddresses) {
+      this.loadBalancer.connections.allowTo(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(this.port), 'To a PrivateLink NLB IP target');
     }
 
     this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -5,14 +6,49 @@ import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
 import { endpointSubnetsFor } from './private-subnets';
+import { DEFAULT_ROUTE_PORT, validatePort } from './route';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
 export interface PrivateLinkTargetGroupProps {
   /** The consumer VPC: the interface endpoint and the ALB target group go in it. */
   readonly vpc: ec2.IVpc;
 
-  /** The producer whose endpoint service the interface endpoint connects to. */
-  readonly producer: PrivateLinkProducer;
+  /**
+   * The producer whose endpoint service the interface endpoint connects to. Give either
+   * `producer` or `endpointServiceName`.
+   *
+   * @default - none: `endpointServiceName` is given
+   */
+  readonly producer?: PrivateLinkProducer;
+
+  /**
+   * The service name of an endpoint service known by name only, for example one in another
+   * account (`com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`).
+   *
+   * @default - none: `producer` is given
+   */
+  readonly endpointServiceName?: string;
+
+  /**
+   * The TCP port of the service, used from the ALB through to its targets.
+   *
+   * @default - the producer's port, or 80 for an `endpointServiceName`
+   */
+  readonly port?: number;
+
+  /**
+   * How the ALB target group checks the service. It always checks over HTTP.
+   *
+   * @default - the producer's health check, or HTTP `GET /` on the port expecting 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the ALB lets requests to a deregistering endpoint address finish.
+   *
+   * @default - the producer's deregistration delay, or Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
 
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
@@ -41,8 +77,11 @@ export interface PrivateLinkTargetGroupProps {
  * Forward listener rules to `targetGroup`, and allow the ALB in with `connections`.
  */
 export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectable {
-  /** The producer the endpoint connects to. */
-  public readonly producer: PrivateLinkProducer;
+  /** The producer the endpoint connects to, unless it connects to an `endpointServiceName`. */
+  public readonly producer?: PrivateLinkProducer;
+
+  /** The service name of the endpoint service the endpoint connects to. */
+  public readonly endpointServiceName: string;
 
   /** The TCP port used from the ALB through to the producer's instances. */
   public readonly port: number;
@@ -61,14 +100,23 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
 
   constructor(scope: Construct, id: string, props: PrivateLinkTargetGroupProps) {
     super(scope, id);
-    this.producer = props.producer;
-    this.port = props.producer.port;
+    const producer = props.producer;
+    if ((producer === undefined) === (props.endpointServiceName === undefined)) {
+      throw new Error(`${this.node.path}: give either producer or endpointServiceName.`);
+    }
+    if (producer && props.port !== undefined && props.port !== producer.port) {
+      throw new Error(`${this.node.path}: port ${props.port} differs from the port ${producer.port} of producer '${producer.node.path}'; leave port out to use the producer's.`);
+    }
+    this.producer = producer;
+    this.endpointServiceName = producer?.endpointService.vpcEndpointServiceName ?? props.endpointServiceName!;
+    this.port = producer?.port ?? props.port ?? DEFAULT_ROUTE_PORT;
+    validatePort(this.node.path, this.port);
 
     const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets,
-      props.producer.vpc, props.producer.availabilityZones);
+      producer?.vpc, producer?.availabilityZones);
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
       vpc: props.vpc,
-      service: new ec2.InterfaceVpcEndpointService(props.producer.endpointService.vpcEndpointServiceName, this.port),
+      service: new ec2.InterfaceVpcEndpointService(this.endpointServiceName, this.port),
       subnets: endpointSubnets,
       securityGroups: [props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
         vpc: props.vpc,
@@ -79,14 +127,17 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       open: false,
       privateDnsEnabled: false,
     });
-    // The endpoint can connect only once the service's allowed principals are in place.
-    this.endpoint.node.addDependency(props.producer.endpointService);
+    if (producer) {
+      // The endpoint can connect only once the service's allowed principals are in place.
+      this.endpoint.node.addDependency(producer.endpointService);
+    }
     this.connections = this.endpoint.connections;
 
     this.endpointIpAddresses = new EndpointIpAddresses(this, 'EndpointIpAddresses', {
       endpoint: this.endpoint,
     });
 
+    const healthCheck = props.healthCheck ?? producer?.healthCheck;
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       port: this.port,
@@ -94,10 +145,13 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       targetType: elbv2.TargetType.IP,
       targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
       healthCheck: {
+        ...healthCheck,
+        // The NLB may check TCP; an ALB target group checks HTTP.
         protocol: elbv2.Protocol.HTTP,
-        port: 'traffic-port',
-        path: '/',
+        port: healthCheck?.port ?? 'traffic-port',
+        path: healthCheck?.path ?? '/',
       },
+      deregistrationDelay: props.deregistrationDelay ?? producer?.deregistrationDelay,
     });
   }
 }

@@ -26,11 +26,16 @@ const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
  *
  * Default subnets outside those zones are left out; explicitly chosen ones are an error. Where a
  * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
+ * Without `producerZones` (a service known by name only) the subnets are kept as selected.
  */
 export function endpointSubnetsFor(
-  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerVpc: ec2.IVpc, producerZones: string[],
+  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerVpc?: ec2.IVpc, producerZones?: string[],
 ): ec2.SubnetSelection {
   const subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producerVpc);
+  if (producerZones === undefined) {
+    // An endpoint service known by name only: its zones are not known here.
+    return { subnets };
+  }
   const producerKeys = producerZones.map((zone) => zoneKey(scope, zone));
   const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
   if ([...producerKeys, ...endpointKeys].includes(undefined)) {

@@ -1,11 +1,15 @@
 import { createHash } from 'crypto';
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { IConstruct } from 'constructs';
 import type { PrivateLinkProducer } from './private-link-producer';
 
 /**
- * One route of an `AlbPrivateLinkRouter`: requests whose path matches `path` are forwarded over
- * AWS PrivateLink to `instances` in `producerVpc`, or to an existing `producer`.
+ * One route of an `AlbPrivateLinkRouter`: requests whose path matches `path` (and whose host
+ * matches `hosts`, if given) are forwarded over AWS PrivateLink to `instances` in `producerVpc`,
+ * or to an existing `producer`.
  */
 export interface PrivateLinkRouteOptions {
   /**
@@ -16,8 +20,31 @@ export interface PrivateLinkRouteOptions {
    * characters, `?` exactly one); matching is case-sensitive.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
+   * @default '/': every path (of `hosts`, if given)
    */
-  readonly path: string;
+  readonly path?: string;
+
+  /**
+   * The host names the route serves, matched against the request's Host header: for example
+   * `api.example.com`, or `*.example.com` (`*` matches any characters, `?` exactly one).
+   * Matching is case-insensitive. A request must match one of the hosts and the path. Routes
+   * with hosts are evaluated before routes without.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
+   * @default - any host
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Whether the ALB removes the route's path prefix before forwarding, so that the service can
+   * serve at `/`: with path `/api`, a request for `/api/users?page=2` reaches the service as
+   * `/users?page=2`, and `/api` as `/`. Uses an ALB URL-rewrite transform. Only for a plain
+   * prefix path (no `*` or `?`), other than `/`.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-transforms.html
+   * @default false
+   */
+  readonly stripPathPrefix?: boolean;
 
   /**
    * The VPC the instances run in. The route creates its own `PrivateLinkProducer` (Network Load
@@ -31,9 +58,52 @@ export interface PrivateLinkRouteOptions {
    * The instances that serve the route, registered as targets of the producer's Network Load
    * Balancer. Their security groups are opened on `port` to that load balancer only.
    *
-   * @default - none: `producer` is given
+   * @default - none: `autoScalingGroups`, `ipAddresses`, `producer` or `endpointServiceName` is given
    */
   readonly instances?: ec2.IInstance[];
+
+  /**
+   * Auto Scaling groups that serve the route, in `producerVpc`; see
+   * `PrivateLinkProducerProps.autoScalingGroups`.
+   *
+   * @default - none
+   */
+  readonly autoScalingGroups?: autoscaling.AutoScalingGroup[];
+
+  /**
+   * Private IPv4 addresses in `producerVpc` that serve the route; see
+   * `PrivateLinkProducerProps.ipAddresses`.
+   *
+   * @default - none
+   */
+  readonly ipAddresses?: string[];
+
+  /**
+   * The service name of an existing VPC endpoint service to route to, for example one in
+   * another account (`com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`), offered on
+   * `port`. Its owner must allow this account as a principal and accept the connection (or not
+   * require acceptance), and offer it in the zones of the endpoint subnets. Routes naming the
+   * same service and port share one interface endpoint and ALB target group.
+   *
+   * @default - none: the route creates a producer or names one
+   */
+  readonly endpointServiceName?: string;
+
+  /**
+   * How the route's target groups check the service; see `PrivateLinkProducerProps.healthCheck`.
+   * For a route to an existing `producer`, set it on the producer.
+   *
+   * @default - the NLB checks a TCP connection; the ALB checks HTTP `GET /` and expects 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the route's target groups let requests to a deregistering target finish. For a
+   * route to an existing `producer`, set it on the producer.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
 
   /**
    * An existing producer to route to, instead of one the route creates from `producerVpc` and
@@ -85,33 +155,58 @@ export const DEFAULT_ROUTE_PORT = 80;
 
 /** Characters an ALB path pattern may contain besides letters and digits. */
 const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
+/** Characters an ALB host-header condition value may contain. */
+const HOST_PATTERN_CHARS = /^[A-Za-z0-9\-.*?]+$/;
+/** ALB allows 5 condition values per rule. */
+const MAX_CONDITION_VALUES_PER_RULE = 5;
 
 /**
- * Derived priorities fall in bands by path depth (see `depthOf`), deepest first; within a band a
- * hash of the path patterns picks one of `SLOTS_PER_BAND` slots.
+ * Derived priorities: routes with hosts take the first third of the range, routes without the
+ * rest. Within each part they fall in bands by path depth (see `depthOf`), deepest first; within
+ * a band a hash of the route's conditions picks a slot.
  */
 const MAX_DEPTH = 16;
 const PRIORITY_BANDS = MAX_DEPTH - 1;
-const SLOTS_PER_BAND = Math.floor(MAX_RULE_PRIORITY / PRIORITY_BANDS);
+const HOST_SLOTS_PER_BAND = Math.floor(MAX_RULE_PRIORITY / 3 / PRIORITY_BANDS);
+const PATH_SLOTS_PER_BAND = Math.floor((MAX_RULE_PRIORITY - PRIORITY_BANDS * HOST_SLOTS_PER_BAND) / PRIORITY_BANDS);
 
 /** What the listener matches for a route: enough to check routes against each other. */
 export interface RouteMatch {
-  /** The path as the user wrote it, for messages. */
+  /** The path, `/` if the route gave none. */
   readonly path: string;
+  /** The route's hosts and path, for messages: `/api`, or `api.example.com/api`. */
+  readonly label: string;
+  /** The ALB host-header condition values, lower case; empty for any host. */
+  readonly hosts: string[];
   /** The ALB path-pattern condition values. */
   readonly pathPatterns: string[];
   readonly priority: number;
 }
 
+/** An ALB URL-rewrite: the first match of `regex` in the request URL becomes `replace`. */
+export interface UrlRewrite {
+  readonly regex: string;
+  readonly replace: string;
+}
+
 /** A route after validation and normalisation: everything needed to build it. */
 export interface ResolvedRoute extends RouteMatch {
   readonly port: number;
+  /** The rewrite that strips the path prefix, if the route asks for it. */
+  readonly urlRewrite?: UrlRewrite;
 }
 
-/** Validates one route and derives its path patterns, port and priority. */
+/** The route's hosts and path as one string, for messages and construct IDs. */
+export function routeLabelOf(route: PrivateLinkRouteOptions): string {
+  const path = route.path ?? '/';
+  return route.hosts && route.hosts.length > 0 ? `${route.hosts.join(',')}${path}` : path;
+}
+
+/** Validates one route and derives its conditions, port, priority and rewrite. */
 export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
-  const path = route.path;
-  const where = `Route '${path}'`;
+  const path = route.path ?? '/';
+  const label = routeLabelOf(route);
+  const where = `Route '${label}'`;
   if (Token.isUnresolved(path)) {
     throw new Error(`${where}: path must be a literal string, not a token, because routing is decided at synth time.`);
   }
@@ -132,13 +227,19 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
       : `a '${oddSegment}' segment, which browsers and curl remove before sending a request, so the rule would never see it`;
     throw new Error(`${where}: path has ${problem}; write the path as clients send it.`);
   }
-  const pathPatterns = pathPatternsOf(path);
+  const hosts = hostsOf(where, route.hosts);
+  // With hosts, `/` adds nothing: leaving its `/*` out keeps condition values for hosts.
+  const pathPatterns = hosts.length > 0 && path === '/' ? [] : pathPatternsOf(path);
+  const conditionValues = hosts.length + pathPatterns.length;
+  if (conditionValues > MAX_CONDITION_VALUES_PER_RULE) {
+    throw new Error(`${where}: the rule would have ${conditionValues} condition values (${hosts.length} hosts, ${pathPatterns.length} path patterns); ALB allows at most ${MAX_CONDITION_VALUES_PER_RULE} per rule. Split the hosts over several routes.`);
+  }
   for (const pattern of pathPatterns) {
     if (pattern.length > MAX_CONDITION_VALUE_LENGTH) {
       throw new Error(`${where}: path pattern '${pattern}' is ${pattern.length} characters long; ALB allows at most ${MAX_CONDITION_VALUE_LENGTH}.`);
     }
   }
-  const wildcards = pathPatterns.join('').replace(/[^*?]/g, '').length;
+  const wildcards = [...hosts, ...pathPatterns].join('').replace(/[^*?]/g, '').length;
   if (wildcards > MAX_WILDCARDS_PER_RULE) {
     throw new Error(`${where}: the rule would have ${wildcards} wildcards; ALB allows at most ${MAX_WILDCARDS_PER_RULE} per rule.`);
   }
@@ -149,10 +250,49 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
   }
   return {
     path,
+    label,
+    hosts,
     port,
-    priority: route.priority ?? derivePriority(pathPatterns),
+    priority: route.priority ?? derivePriority(hosts, pathPatterns.length > 0 ? pathPatterns : ['/*']),
     pathPatterns,
+    urlRewrite: route.stripPathPrefix ? prefixRewriteOf(where, path) : undefined,
   };
+}
+
+/** Validates host-header values; returns them in lower case, as ALB compares them. */
+function hostsOf(where: string, hosts: string[] | undefined): string[] {
+  if (hosts === undefined) return [];
+  if (hosts.length === 0) {
+    throw new Error(`${where}: hosts is empty; leave it out to match any host.`);
+  }
+  const seen = new Set<string>();
+  for (const host of hosts) {
+    if (Token.isUnresolved(host)) {
+      throw new Error(`${where}: host must be a literal string, not a token, because routing is decided at synth time.`);
+    }
+    if (!HOST_PATTERN_CHARS.test(host)) {
+      throw new Error(`${where}: host '${host}' contains characters an ALB host condition rejects; allowed are letters, digits and - . * ? (no scheme, port or path).`);
+    }
+    if (host.length > MAX_CONDITION_VALUE_LENGTH) {
+      throw new Error(`${where}: host '${host}' is ${host.length} characters long; ALB allows at most ${MAX_CONDITION_VALUE_LENGTH}.`);
+    }
+    const lower = host.toLowerCase();
+    if (seen.has(lower)) {
+      throw new Error(`${where}: host '${host}' is listed twice; host names match case-insensitively.`);
+    }
+    seen.add(lower);
+  }
+  return [...seen];
+}
+
+/** The URL rewrite that removes a plain prefix path: `/api/x?q` → `/x?q`, `/api` → `/`. */
+function prefixRewriteOf(where: string, path: string): UrlRewrite {
+  const prefix = path.replace(/\/+$/, '');
+  if (hasWildcard(path) || prefix === '') {
+    throw new Error(`${where}: stripPathPrefix needs a plain prefix path other than '/'; a wildcard pattern or '/' has no prefix to strip.`);
+  }
+  // `.`, `$` and `+` are the path characters that mean something in a regular expression.
+  return { regex: `^${prefix.replace(/[.$+]/g, '\\$&')}/?(.*)$`, replace: '/$1' };
 }
 
 /**
@@ -163,16 +303,16 @@ export function validateRouteSet(routes: RouteMatch[]): void {
   const byPatterns = new Map<string, RouteMatch>();
   const byPriority = new Map<number, RouteMatch>();
   for (const route of routes) {
-    const patternsKey = [...route.pathPatterns].sort().join('\n');
+    const patternsKey = `${[...route.hosts].sort().join(',')}\n${[...route.pathPatterns].sort().join('\n')}`;
     const samePatterns = byPatterns.get(patternsKey);
     if (samePatterns) {
-      throw new Error(`Routes '${samePatterns.path}' and '${route.path}' match the same paths (${route.pathPatterns.join(', ')}); remove one of them.`);
+      throw new Error(`Routes '${samePatterns.label}' and '${route.label}' match the same requests; remove one of them.`);
     }
     byPatterns.set(patternsKey, route);
 
     const samePriority = byPriority.get(route.priority);
     if (samePriority) {
-      throw new Error(`Routes '${samePriority.path}' and '${route.path}' both have listener-rule priority ${route.priority}; set an explicit 'priority' on one of them.`);
+      throw new Error(`Routes '${samePriority.label}' and '${route.label}' both have listener-rule priority ${route.priority}; set an explicit 'priority' on one of them.`);
     }
     byPriority.set(route.priority, route);
   }
@@ -182,31 +322,85 @@ export function validateRouteSet(routes: RouteMatch[]): void {
     if (prefix === undefined) continue;
     for (const narrow of routes) {
       if (narrow === broad || narrow.priority < broad.priority) continue;
-      if (narrow.pathPatterns.every((pattern) => pattern.startsWith(prefix))) {
-        throw new Error(`Route '${narrow.path}' (priority ${narrow.priority}) would never match: route '${broad.path}' (priority ${broad.priority}) matches all its paths first. Give '${narrow.path}' a lower priority than '${broad.path}'.`);
+      const narrowPatterns = narrow.pathPatterns.length > 0 ? narrow.pathPatterns : ['/*'];
+      if (hostsCover(broad.hosts, narrow.hosts) && narrowPatterns.every((pattern) => pattern.startsWith(prefix))) {
+        throw new Error(`Route '${narrow.label}' (priority ${narrow.priority}) would never match: route '${broad.label}' (priority ${broad.priority}) matches all its requests first. Give '${narrow.label}' a lower priority than '${broad.label}'.`);
       }
     }
   }
 }
 
-/** The route's port, after checking it names exactly one producer. */
+/**
+ * The route's port, after checking it names exactly one kind of target: a producer to create
+ * (`producerVpc` and targets), an existing `producer`, or an `endpointServiceName`.
+ */
 function portOf(where: string, route: PrivateLinkRouteOptions): number {
+  const creates = [route.producerVpc, route.instances, route.autoScalingGroups, route.ipAddresses, route.producerSubnets]
+    .some((value) => value !== undefined);
+  const kinds = [creates, route.producer !== undefined, route.endpointServiceName !== undefined].filter(Boolean).length;
+  if (kinds !== 1) {
+    throw new Error(`${where}: give exactly one of producerVpc with instances (or autoScalingGroups or ipAddresses) for a producer the route creates, an existing producer, or an endpointServiceName.`);
+  }
   if (route.producer) {
-    if (route.producerVpc || route.instances || route.producerSubnets) {
-      throw new Error(`${where}: give either producer, or producerVpc and instances (and producerSubnets) for a producer the route creates; not both.`);
-    }
     if (route.port !== undefined && route.port !== route.producer.port) {
       throw new Error(`${where}: port ${route.port} differs from the port ${route.producer.port} of producer '${route.producer.node.path}'; leave port out to use the producer's.`);
     }
+    if (route.healthCheck || route.deregistrationDelay) {
+      throw new Error(`${where}: healthCheck and deregistrationDelay of a route to an existing producer come from the producer, which its routes share; set them on producer '${route.producer.node.path}'.`);
+    }
     return route.producer.port;
   }
-  if (!route.producerVpc || !route.instances) {
-    throw new Error(`${where}: give producerVpc and instances, for which the route creates a PrivateLinkProducer, or an existing producer.`);
+  if (route.endpointServiceName !== undefined && route.endpointServiceName.length === 0) {
+    throw new Error(`${where}: endpointServiceName is empty.`);
+  }
+  if (creates && !route.producerVpc) {
+    throw new Error(`${where}: give producerVpc, the VPC of the instances, Auto Scaling groups or IP addresses.`);
+  }
+  if (creates) {
+    validateTargets(where, route);
   }
   const port = route.port ?? DEFAULT_ROUTE_PORT;
   validatePort(where, port);
-  validateInstances(where, route.instances);
   return port;
+}
+
+/** What a producer can send traffic to. */
+export interface ProducerTargets {
+  readonly instances?: ec2.IInstance[];
+  readonly autoScalingGroups?: IConstruct[];
+  readonly ipAddresses?: string[];
+}
+
+/** Throws unless there is something to serve traffic, each thing once, of one target type. */
+export function validateTargets(where: string, targets: ProducerTargets): void {
+  const instances = targets.instances ?? [];
+  const groups = targets.autoScalingGroups ?? [];
+  const ipAddresses = targets.ipAddresses ?? [];
+  if (instances.length + groups.length + ipAddresses.length === 0) {
+    throw new Error(`${where}: no targets; give at least one instance, Auto Scaling group or IP address to serve it.`);
+  }
+  if (ipAddresses.length > 0 && instances.length + groups.length > 0) {
+    throw new Error(`${where}: IP addresses cannot be combined with instances or Auto Scaling groups: a target group has one target type.`);
+  }
+  const lists: Array<[string, IConstruct[]]> = [['instance', instances], ['Auto Scaling group', groups]];
+  for (const [what, list] of lists) {
+    const twice = list.find((item, index) => list.indexOf(item) !== index);
+    if (twice) {
+      throw new Error(`${where}: ${what} '${twice.node.path}' is listed twice; a target group holds each target once.`);
+    }
+  }
+  const ipTwice = ipAddresses.find((ip, index) => ipAddresses.indexOf(ip) !== index);
+  if (ipTwice !== undefined) {
+    throw new Error(`${where}: IP address ${ipTwice} is listed twice; a target group holds each target once.`);
+  }
+}
+
+/** Whether every host `narrow` matches is one `broad` matches too (no hosts: any host). */
+function hostsCover(broad: string[], narrow: string[]): boolean {
+  if (broad.length === 0) return true;
+  if (narrow.length === 0) return false;
+  const broadPatterns = broad.map((host) => new RegExp(`^${host.replace(/\./g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  return narrow.every((host) => broad.includes(host) || (!hasWildcard(host) && broadPatterns.some((pattern) => pattern.test(host))));
 }
 
 /** Throws unless `port` is a valid TCP port; `where` names the input in the message. */
@@ -224,17 +418,6 @@ function validateSynthTimeNumber(where: string, name: string, value: unknown): v
   }
   if (Token.isUnresolved(value)) {
     throw new Error(`${where}: ${name} must be known at synth time, not a token.`);
-  }
-}
-
-/** Throws when there is no instance to serve traffic. */
-export function validateInstances(where: string, instances: ec2.IInstance[]): void {
-  if (instances.length === 0) {
-    throw new Error(`${where}: instances is empty; give at least one instance to serve it.`);
-  }
-  const twice = instances.find((instance, index) => instances.indexOf(instance) !== index);
-  if (twice) {
-    throw new Error(`${where}: instance '${twice.node.path}' is listed twice; a target group holds each instance once.`);
   }
 }
 
@@ -277,22 +460,32 @@ function hasWildcard(path: string): boolean {
   return /[*?]/.test(path);
 }
 
-/** The default construct ID of a route: `/api/v2` → `api-v2`, `/` → `root`. */
-export function routeIdOf(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? 'root' : trimmed.split('/').filter((segment) => segment !== '').join('-');
+/**
+ * The default construct ID of a route: `/api/v2` → `api-v2`, `/` → `root`; with hosts, the first
+ * host and then the path: `api.example.com`, `api.example.com-v2`.
+ */
+export function routeIdOf(route: PrivateLinkRouteOptions): string {
+  const trimmed = (route.path ?? '/').replace(/^\/+|\/+$/g, '');
+  const pathId = trimmed.split('/').filter((segment) => segment !== '').join('-');
+  if (route.hosts && route.hosts.length > 0) {
+    return pathId === '' ? route.hosts[0] : `${route.hosts[0]}-${pathId}`;
+  }
+  return pathId === '' ? 'root' : pathId;
 }
 
 /**
- * The priority a route gets from its own path patterns only, so it never moves when other routes
- * change: a deeper path lands in a lower band (`/api/v2/*` before `/api/*` before `/*`), and a
- * hash of the patterns picks the slot within the band.
+ * The priority a route gets from its own conditions only, so it never moves when other routes
+ * change: routes with hosts come first; a deeper path lands in a lower band (`/api/v2/*` before
+ * `/api/*` before `/*`), and a hash of the conditions picks the slot within the band.
  */
-function derivePriority(pathPatterns: string[]): number {
+function derivePriority(hosts: string[], pathPatterns: string[]): number {
   const depth = Math.max(...pathPatterns.map(depthOf));
   const band = MAX_DEPTH - Math.min(depth, MAX_DEPTH);
-  const digest = createHash('sha256').update(pathPatterns.join('\n')).digest();
-  return band * SLOTS_PER_BAND + (digest.readUInt32BE(0) % SLOTS_PER_BAND) + 1;
+  const conditions = [...[...hosts].sort(), ...pathPatterns].join('\n');
+  const slot = createHash('sha256').update(conditions).digest().readUInt32BE(0);
+  return hosts.length > 0
+    ? band * HOST_SLOTS_PER_BAND + (slot % HOST_SLOTS_PER_BAND) + 1
+    : PRIORITY_BANDS * HOST_SLOTS_PER_BAND + band * PATH_SLOTS_PER_BAND + (slot % PATH_SLOTS_PER_BAND) + 1;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, logicalId, producer, referencedIds, securityGroupRules } from './fixtures';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkTargetGroup } from '../src';
 
@@ -116,7 +117,7 @@ describe('a route', () => {
   test('creates an interface endpoint to its own endpoint service, in the isolated subnets, after the permissions', () => {
     const { stack, vpc, router, template } = build(oneRoute);
     const [route] = router.routes;
-    const serviceId = stack.resolve(route.producer.endpointService.vpcEndpointServiceId);
+    const serviceId = stack.resolve(route.producer!.endpointService.vpcEndpointServiceId);
     template.hasResource('AWS::EC2::VPCEndpoint', {
       Properties: {
         VpcEndpointType: 'Interface',
@@ -129,13 +130,12 @@ describe('a route', () => {
       DependsOn: Match.arrayWith([serviceId.Ref, Match.stringLikeRegexp('Permissions')]),
     });
     template.hasResourceProperties('AWS::EC2::VPCEndpointService', {
-      NetworkLoadBalancerArns: [{ Ref: logicalId(stack, route.producer.loadBalancer) }],
+      NetworkLoadBalancerArns: [{ Ref: logicalId(stack, route.producer!.loadBalancer) }],
     });
   });
 
   test('opens the endpoint to the ALB only, on the route port, and lets the ALB send only there', () => {
     const { stack, router, template } = build(oneRoute);
-    const [route] = router.routes;
     const albGroup = groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]);
     const endpointGroup = groupIdOf(stack, router.endpointSecurityGroup);
     expectOnlyTcpBetween(template, albGroup, endpointGroup, 8080);
@@ -147,7 +147,7 @@ describe('a route', () => {
     template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { GroupId: groupIdOf(stack, web.securityGroup) }, 1);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: groupIdOf(stack, web.securityGroup),
-      SourceSecurityGroupId: groupIdOf(stack, route.producer.securityGroup),
+      SourceSecurityGroupId: groupIdOf(stack, route.producer!.securityGroup),
       IpProtocol: 'tcp',
       FromPort: 8080,
       ToPort: 8080,
@@ -208,7 +208,7 @@ describe('addRoute', () => {
   test('rejects a route that conflicts with an existing one and leaves no trace of it', () => {
     const { web, router } = build((w) => [{ path: '/a', producerVpc: w.vpc, instances: w.instances }]);
     expect(() => router.addRoute({ path: '/a/', id: 'again', producerVpc: web.vpc, instances: web.instances }))
-      .toThrow(/Routes '\/a' and '\/a\/' match the same paths/);
+      .toThrow(/Routes '\/a' and '\/a\/' match the same requests/);
     expect(router.node.tryFindChild('again')).toBeUndefined();
     expect(router.routes).toHaveLength(1);
   });
@@ -509,9 +509,11 @@ describe('existing producers', () => {
 
   test.each([
     ['both a producer and producerVpc', (web: ReturnType<typeof producer>, api: PrivateLinkProducer) => ({ producer: api, producerVpc: web.vpc }),
-      /Route '\/x': give either producer, or producerVpc and instances \(and producerSubnets\) for a producer the route creates; not both/],
-    ['neither a producer nor instances', (web: ReturnType<typeof producer>) => ({ producerVpc: web.vpc }),
-      /Route '\/x': give producerVpc and instances, for which the route creates a PrivateLinkProducer, or an existing producer/],
+      /Route '\/x': give exactly one of producerVpc with instances \(or autoScalingGroups or ipAddresses\) for a producer the route creates, an existing producer, or an endpointServiceName/],
+    ['a producer VPC but no targets', (web: ReturnType<typeof producer>) => ({ producerVpc: web.vpc }),
+      /Route '\/x': no targets; give at least one instance, Auto Scaling group or IP address/],
+    ['nothing to route to', () => ({}),
+      /Route '\/x': give exactly one of producerVpc with instances/],
     ['a port other than the producer\'s', (_web: ReturnType<typeof producer>, api: PrivateLinkProducer) => ({ producer: api, port: 80 }),
       /Route '\/x': port 80 differs from the port 8080 of producer 'Services\/Api'; leave port out/],
   ])('a route with %s is rejected', (_what, target, message) => {
@@ -524,7 +526,138 @@ describe('existing producers', () => {
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
     const other = new PrivateLinkProducer(stack, 'Other', { vpc: web.vpc, instances: web.instances, port: 8080 });
     const forApi = new PrivateLinkTargetGroup(stack, 'ForApi', { vpc, producer: api });
-    expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', producer: other, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
-      .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' is for another producer/);
+    expect(() => new PrivateLinkRoute(stack, 'Route', { route: { path: '/x', producer: other }, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
+      .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' is for another producer or service/);
   });
+});
+
+describe('hosts and rewrites', () => {
+  test('a route with hosts and a path gets both conditions; a host-only route only the host condition', () => {
+    const { template } = build((web) => [
+      { path: '/v2', hosts: ['api.example.com'], producerVpc: web.vpc, instances: web.instances },
+      { hosts: ['www.example.com', '*.www.example.com'], producerVpc: web.vpc, instances: web.instances },
+    ]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [
+        { Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/v2', '/v2/*'] } },
+      ],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['www.example.com', '*.www.example.com'] } }],
+    });
+  });
+
+  test('host routes get their own construct IDs', () => {
+    const { router } = build((web) => [
+      { hosts: ['a.example.com'], producerVpc: web.vpc, instances: web.instances },
+      { hosts: ['b.example.com'], producerVpc: web.vpc, instances: web.instances },
+    ]);
+    expect(router.routes.map((route) => route.node.id)).toEqual(['a.example.com', 'b.example.com']);
+  });
+
+  test('stripPathPrefix adds a URL rewrite to the rule, and nothing without it', () => {
+    const { template } = build((web) => [
+      { path: '/api', stripPathPrefix: true, producerVpc: web.vpc, instances: web.instances },
+      { path: '/keep', producerVpc: web.vpc, instances: web.instances },
+    ]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api', '/api/*'] } }],
+      Transforms: [{ Type: 'url-rewrite', UrlRewriteConfig: { Rewrites: [{ Regex: '^/api/?(.*)$', Replace: '/$1' }] } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/keep', '/keep/*'] } }],
+      Transforms: Match.absent(),
+    });
+  });
+});
+
+describe('routes to an endpoint service by name', () => {
+  const serviceName = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+
+  test('creates no producer, only the endpoint to the named service, on the route port', () => {
+    const { stack, vpc } = consumerStack();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/partner', endpointServiceName: serviceName, port: 8443 }] });
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' }, 0);
+    template.hasResource('AWS::EC2::VPCEndpoint', {
+      Properties: { ServiceName: serviceName, SubnetIds: vpc.isolatedSubnets.map((subnet) => ({ Ref: logicalId(stack, subnet) })) },
+      DependsOn: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Port: 8443 });
+    expect(router.routes[0].producer).toBeUndefined();
+    expect(logicalId(stack, router.routes[0].endpoint)).toMatch(/^RouterPrivateLinkvpcesvc0123456789abcdef08443Endpoint/);
+  });
+
+  test('routes to one service and port share its endpoint; their health check goes to the ALB target group', () => {
+    const { stack, vpc } = consumerStack();
+    const healthCheck = { path: '/ping', healthyHttpCodes: '200,204' };
+    new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', endpointServiceName: serviceName, healthCheck, deregistrationDelay: Duration.seconds(20) },
+        { path: '/b', endpointServiceName: serviceName, healthCheck, deregistrationDelay: Duration.seconds(20) },
+        { path: '/c', endpointServiceName: serviceName, port: 8080 },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 80,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/ping',
+      Matcher: { HttpCode: '200,204' },
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '20' }]),
+    });
+  });
+
+  test('routes sharing a service must agree on its health check', () => {
+    const { stack, vpc } = consumerStack();
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', endpointServiceName: serviceName, healthCheck: { path: '/a' } },
+        { path: '/b', endpointServiceName: serviceName, healthCheck: { path: '/b' } },
+      ],
+    })).toThrow(/route '\/b' and route '\/a' share endpoint service .* but give different healthCheck or deregistrationDelay/);
+  });
+
+  test('a route given both a service name and instances, or a health check for an existing producer, is rejected', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const existing = new PrivateLinkProducer(stack, 'Existing', { vpc: web.vpc, instances: web.instances });
+    expect(() => new AlbPrivateLinkRouter(stack, 'R1', { vpc, routes: [{ path: '/x', endpointServiceName: serviceName, instances: web.instances }] }))
+      .toThrow(/Route '\/x': give exactly one of producerVpc with instances/);
+    expect(() => new AlbPrivateLinkRouter(stack, 'R2', { vpc, routes: [{ path: '/x', producer: existing, healthCheck: { path: '/h' } }] }))
+      .toThrow(/Route '\/x': healthCheck and deregistrationDelay of a route to an existing producer come from the producer/);
+    expect(() => new AlbPrivateLinkRouter(stack, 'R3', { vpc, routes: [{ path: '/x', instances: web.instances }] }))
+      .toThrow(/Route '\/x': give producerVpc, the VPC of the instances/);
+  });
+
+  test('a route that creates its producer passes its health check to both target groups', () => {
+    const { template } = build((web) => [{ path: '/a', producerVpc: web.vpc, instances: web.instances, healthCheck: { path: '/healthz' } }]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance', HealthCheckProtocol: 'HTTP', HealthCheckPath: '/healthz' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', HealthCheckProtocol: 'HTTP', HealthCheckPath: '/healthz' });
+  });
+});
+
+test('PrivateLinkRoute adds a route to a listener of your own, with an endpoint security group of its own', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+  const listener = alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  const route = new PrivateLinkRoute(stack, 'Route', {
+    route: { path: '/x', producerVpc: web.vpc, instances: web.instances, id: 'ignored' },
+    listener,
+    vpc,
+  });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    ListenerArn: { Ref: logicalId(stack, listener) },
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/x', '/x/*'] } }],
+  });
+  const [endpointGroup] = route.privateLinkTargetGroup.connections.securityGroups;
+  expectOnlyTcpBetween(template, groupIdOf(stack, alb.connections.securityGroups[0]), groupIdOf(stack, endpointGroup), 80);
+  expect(route.node.id).toBe('Route');
 });

@@ -1,5 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
@@ -95,7 +97,11 @@ test('invalid input fails at construction naming the producer', () => {
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
   expect(() => new PrivateLinkProducer(stack, 'NoInstances', { vpc: web.vpc, instances: [] }))
-    .toThrow(/Test\/NoInstances: instances is empty/);
+    .toThrow(/Test\/NoInstances: no targets; give at least one instance, Auto Scaling group or IP address/);
+  expect(() => new PrivateLinkProducer(stack, 'Mixed', { vpc: web.vpc, instances: web.instances, ipAddresses: ['10.0.0.5'] }))
+    .toThrow(/Test\/Mixed: IP addresses cannot be combined with instances or Auto Scaling groups/);
+  expect(() => new PrivateLinkProducer(stack, 'IpTwice', { vpc: web.vpc, ipAddresses: ['10.0.0.5', '10.0.0.5'] }))
+    .toThrow(/Test\/IpTwice: IP address 10.0.0.5 is listed twice/);
   expect(() => new PrivateLinkProducer(stack, 'BadPort', { vpc: web.vpc, instances: web.instances, port: 0 }))
     .toThrow(/Test\/BadPort: port must be an integer from 1 to 65535, got 0/);
   expect(() => new PrivateLinkProducer(stack, 'NoSubnets', { vpc: web.vpc, instances: web.instances, vpcSubnets: { subnets: [] } }))
@@ -115,4 +121,72 @@ test('instances in another stack get their ingress rule from the producer stack,
   Template.fromStack(instancesStack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   // Synthesising the whole app fails on a dependency cycle if a rule points back.
   expect(() => App.of(stack)!.synth()).not.toThrow();
+});
+
+describe('targets and checks', () => {
+  test('an Auto Scaling group registers itself in the target group and accepts the port from the NLB only', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web', 1);
+    const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
+      vpc: web.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    });
+    const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, autoScalingGroups: [group] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { TargetGroupARNs: [{ Ref: logicalId(stack, service.targetGroup) }] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance', Targets: Match.absent() });
+    expectOnlyTcpBetween(template,
+      { 'Fn::GetAtt': [logicalId(stack, service.securityGroup), 'GroupId'] },
+      { 'Fn::GetAtt': [logicalId(stack, group.connections.securityGroups[0] as never), 'GroupId'] }, 80);
+  });
+
+  test('an Auto Scaling group in another stack is rejected', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web', 1);
+    const other = new Stack(stack.node.scope as Construct, 'Other');
+    const group = new autoscaling.AutoScalingGroup(other, 'Group', {
+      vpc: web.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    });
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, autoScalingGroups: [group] }))
+      .toThrow(/Test\/Service: Auto Scaling group 'Other\/Group' is in another stack; create the producer in its stack/);
+  });
+
+  test('IP addresses make an IP target group, and the NLB may send the port to each address only', () => {
+    const { stack, service, template } = build({ instances: undefined, ipAddresses: ['10.0.1.10', '10.0.2.20'] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip',
+      Targets: [{ Id: '10.0.1.10', Port: 8080 }, { Id: '10.0.2.20', Port: 8080 }],
+    });
+    const nlbGroup = logicalId(stack, service.securityGroup);
+    const egress = template.findResources('AWS::EC2::SecurityGroup')[nlbGroup].Properties.SecurityGroupEgress;
+    expect(egress).toEqual([
+      expect.objectContaining({ CidrIp: '10.0.1.10/32', IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080 }),
+      expect.objectContaining({ CidrIp: '10.0.2.20/32', IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080 }),
+    ]);
+  });
+
+  test('a health check with a path makes the NLB check HTTP; the deregistration delay is set', () => {
+    const { template } = build({
+      healthCheck: { path: '/healthz', healthyHttpCodes: '200-299', interval: Duration.seconds(10) },
+      deregistrationDelay: Duration.seconds(30),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Protocol: 'TCP',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/healthz',
+      Matcher: { HttpCode: '200-299' },
+      HealthCheckIntervalSeconds: 10,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    });
+  });
+
+  test('without a health check the NLB keeps its TCP check', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP', HealthCheckProtocol: Match.absent(), HealthCheckPath: Match.absent() });
+  });
 });

@@ -36,9 +36,10 @@ describe('defaults', () => {
   });
 
   test('the construct ID derives from the path', () => {
-    expect(routeIdOf('/vpc2')).toBe('vpc2');
-    expect(routeIdOf('/api/v2/')).toBe('api-v2');
-    expect(routeIdOf('/')).toBe('root');
+    expect(routeIdOf({ path: '/vpc2' })).toBe('vpc2');
+    expect(routeIdOf({ path: '/api/v2/' })).toBe('api-v2');
+    expect(routeIdOf({ path: '/' })).toBe('root');
+    expect(routeIdOf({})).toBe('root');
   });
 });
 
@@ -125,7 +126,7 @@ describe('invalid routes fail with a message naming the route', () => {
   });
 
   test('no instances', () => {
-    expect(() => resolveRoute(route('/a', { instances: [] }))).toThrow(/Route '\/a': instances is empty/);
+    expect(() => resolveRoute(route('/a', { instances: [] }))).toThrow(/Route '\/a': no targets; give at least one instance/);
   });
 });
 
@@ -138,7 +139,7 @@ describe('route sets', () => {
 
   test('/a and /a/ are the same route', () => {
     expect(() => validateRouteSet(resolve(route('/a'), route('/a/', { id: 'other' }))))
-      .toThrow(/Routes '\/a' and '\/a\/' match the same paths \(\/a, \/a\/\*\)/);
+      .toThrow(/Routes '\/a' and '\/a\/' match the same requests/);
   });
 
   test('two routes with one priority', () => {
@@ -148,7 +149,7 @@ describe('route sets', () => {
 
   test('a broader route evaluated first would shadow a deeper one', () => {
     expect(() => validateRouteSet(resolve(route('/api', { priority: 1 }), route('/api/v2', { priority: 2 }))))
-      .toThrow(/Route '\/api\/v2' \(priority 2\) would never match: route '\/api' \(priority 1\) matches all its paths first/);
+      .toThrow(/Route '\/api\/v2' \(priority 2\) would never match: route '\/api' \(priority 1\) matches all its requests first/);
     expect(() => validateRouteSet(resolve(route('/api*', { priority: 1 }), route('/api/v2'))))
       .toThrow(/Route '\/api\/v2' .* would never match: route '\/api\*'/);
   });
@@ -156,7 +157,7 @@ describe('route sets', () => {
   test('/** is /*: the same route, and as broad', () => {
     expect(resolveRoute(route('/**')).pathPatterns).toEqual(['/*']);
     expect(() => validateRouteSet(resolve(route('/*'), route('/**'))))
-      .toThrow(/Routes '\/\*' and '\/\*\*' match the same paths/);
+      .toThrow(/Routes '\/\*' and '\/\*\*' match the same requests/);
     expect(() => validateRouteSet(resolve(route('/**', { priority: 1 }), route('/api'))))
       .toThrow(/Route '\/api' .* would never match: route '\/\*\*' \(priority 1\)/);
   });
@@ -167,6 +168,98 @@ describe('route sets', () => {
 
   test('derived priorities never shadow: /api and /api* and /', () => {
     expect(() => validateRouteSet(resolve(route('/api*'), route('/api'), route('/api/v2'), route('/')))).not.toThrow();
+  });
+});
+
+describe('hosts', () => {
+  const resolve = (...routes: PrivateLinkRouteOptions[]) => routes.map(resolveRoute);
+
+  test('hosts are matched in lower case, and a host-only route has no path condition', () => {
+    const resolved = resolveRoute(route('/', { hosts: ['API.Example.com', '*.api.example.com'] }));
+    expect(resolved.hosts).toEqual(['api.example.com', '*.api.example.com']);
+    expect(resolved.pathPatterns).toEqual([]);
+    expect(resolveRoute({ hosts: ['a.example.com'], producerVpc: vpc, instances }).pathPatterns).toEqual([]);
+    expect(resolveRoute(route('/v2', { hosts: ['a.example.com'] })).pathPatterns).toEqual(['/v2', '/v2/*']);
+  });
+
+  test('the construct ID starts with the first host', () => {
+    expect(routeIdOf({ hosts: ['api.example.com'] })).toBe('api.example.com');
+    expect(routeIdOf({ hosts: ['api.example.com', 'b.example.com'], path: '/v2' })).toBe('api.example.com-v2');
+  });
+
+  test.each([
+    ['an empty list', [], /Route '\/': hosts is empty; leave it out to match any host/],
+    ['a scheme or port', ['https://a.example.com'], /host 'https:\/\/a.example.com' contains characters an ALB host condition rejects/],
+    ['a host over 128 characters', [`${'a'.repeat(125)}.com`], /is 129 characters long; ALB allows at most 128/],
+    ['a host twice in different case', ['a.example.com', 'A.example.com'], /host 'A.example.com' is listed twice; host names match case-insensitively/],
+    ['a token', [Token.asString({ Ref: 'Host' })], /host must be a literal string, not a token/],
+  ])('%s is rejected', (_what, hosts, message) => {
+    expect(() => resolveRoute(route('/', { hosts }))).toThrow(message);
+  });
+
+  test('hosts and path patterns together may have 5 condition values and 5 wildcards', () => {
+    expect(() => resolveRoute(route('/a', { hosts: ['a.example.com', 'b.example.com', 'c.example.com'] }))).not.toThrow();
+    expect(() => resolveRoute(route('/a', { hosts: ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com'] })))
+      .toThrow(/Route 'a.example.com,b.example.com,c.example.com,d.example.com\/a': the rule would have 6 condition values \(4 hosts, 2 path patterns\); ALB allows at most 5/);
+    expect(() => resolveRoute(route('/a*/b*/c*/d*', { hosts: ['*.a.example.com', '*.b.example.com'] })))
+      .toThrow(/the rule would have 6 wildcards; ALB allows at most 5 per rule/);
+  });
+
+  test('routes with hosts are evaluated before every route without, deeper paths first among them', () => {
+    const hostOnly = resolveRoute(route('/', { hosts: ['a.example.com'] })).priority;
+    const hostAndPath = resolveRoute(route('/api', { hosts: ['a.example.com'] })).priority;
+    const deepPathOnly = resolveRoute(route('/a/b/c/d/e/f/g/h')).priority;
+    expect(hostAndPath).toBeLessThan(hostOnly);
+    expect(hostOnly).toBeLessThan(deepPathOnly);
+  });
+
+  test('the same hosts in another order or case, with the same path, are the same route', () => {
+    expect(() => validateRouteSet(resolve(route('/a', { hosts: ['a.example.com', 'b.example.com'] }), route('/a/', { hosts: ['B.example.com', 'a.example.com'] }))))
+      .toThrow(/Routes 'a.example.com,b.example.com\/a' and 'B.example.com,a.example.com\/a\/' match the same requests/);
+  });
+
+  test('a route for any host, or for a covering wildcard host, evaluated first shadows a host route', () => {
+    expect(() => validateRouteSet(resolve(route('/api', { priority: 1 }), route('/api/x', { hosts: ['a.example.com'], priority: 2 }))))
+      .toThrow(/Route 'a.example.com\/api\/x' \(priority 2\) would never match: route '\/api' \(priority 1\)/);
+    expect(() => validateRouteSet(resolve(route('/', { hosts: ['*.example.com'], priority: 1 }), route('/', { hosts: ['api.example.com'], priority: 2 }))))
+      .toThrow(/Route 'api.example.com\/' \(priority 2\) would never match: route '\*.example.com\/'/);
+  });
+
+  test('a host route shadows neither other hosts nor routes for any host', () => {
+    expect(() => validateRouteSet(resolve(
+      route('/', { hosts: ['a.example.com'], priority: 1 }),
+      route('/', { hosts: ['b.example.com'], priority: 2 }),
+      route('/api', { priority: 3 }),
+    ))).not.toThrow();
+  });
+});
+
+describe('stripPathPrefix', () => {
+  const rewrite = (path: string, url: string) => {
+    const { urlRewrite } = resolveRoute(route(path, { stripPathPrefix: true }));
+    return url.replace(new RegExp(urlRewrite!.regex), urlRewrite!.replace);
+  };
+
+  test('removes the prefix and keeps the rest of the URL, query included', () => {
+    expect(resolveRoute(route('/api', { stripPathPrefix: true })).urlRewrite).toEqual({ regex: '^/api/?(.*)$', replace: '/$1' });
+    expect(rewrite('/api', '/api/users?page=2')).toBe('/users?page=2');
+    expect(rewrite('/api/', '/api')).toBe('/');
+    expect(rewrite('/api', '/api/')).toBe('/');
+    expect(rewrite('/api', '/api?x=1')).toBe('/?x=1');
+  });
+
+  test('escapes the path characters that are special in a regular expression', () => {
+    expect(resolveRoute(route('/v1.2+$', { stripPathPrefix: true })).urlRewrite!.regex).toBe('^/v1\\.2\\+\\$/?(.*)$');
+    expect(rewrite('/v1.2', '/v1x2/a')).toBe('/v1x2/a');
+  });
+
+  test('is off by default', () => {
+    expect(resolveRoute(route('/api')).urlRewrite).toBeUndefined();
+  });
+
+  test.each(['/', '/api*', '/v?/x'])('is rejected for %p, which has no plain prefix', (path) => {
+    expect(() => resolveRoute(route(path, { stripPathPrefix: true })))
+      .toThrow(/stripPathPrefix needs a plain prefix path other than '\/'/);
   });
 });
 
