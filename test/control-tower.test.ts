@@ -1,6 +1,6 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { consumerStack, producer } from './fixtures';
+import { failingControls } from './judges';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 import { AlbPrivateLinkRouter } from '../src';
 
@@ -18,16 +18,6 @@ const KNOWN_FAILURES: Record<string, string> = {
   'CT.ELASTICLOADBALANCING.PR.6': 'ALB access logs need a stack with a region (accessLogsBucket); a TCP-only NLB has nothing to log',
   'CT.LAMBDA.PR.3': 'the IP lookup provider runs outside a VPC: inside, it would need a NAT gateway or an EC2 endpoint to call EC2',
 };
-
-/** The failing Control Tower controls of a stack, each with the logical IDs that fail it. */
-function failingControls(stack: Stack): Record<string, string[]> {
-  const assembly = App.of(stack)!.synth();
-  const report = new CfnGuardValidator().validate({ templatePaths: [assembly.getStackByName(stack.stackName).templateFullPath] });
-  return Object.fromEntries(report.violations.map((violation) => [
-    violation.description.match(/^\[(CT\.[A-Z0-9.]+)\]/)![1],
-    violation.violatingResources.map((resource) => resource.resourceLogicalId).sort(),
-  ]));
-}
 
 test('the example fails only the known Control Tower controls', () => {
   const failing = failingControls(new ThreeVpcExampleStack(new App(), 'Example'));
