@@ -143,6 +143,10 @@ export class PrivateLinkRoute extends Construct {
   }
 }
 
+/** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
+const HTTP_PORT = 80;
+const HTTPS_PORT = 443;
+
 /** Properties of an `AlbPrivateLinkRouter`. */
 export interface AlbPrivateLinkRouterProps {
   /** The consumer VPC: the ALB and every route's interface endpoint go in it. */
@@ -163,19 +167,48 @@ export interface AlbPrivateLinkRouterProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Whether the listener admits any IPv4 address on its port. With `false` nothing may connect
-   * until you allow it: `router.connections.allowDefaultPortFrom(peer)`.
+   * Whether the listener, and the HTTP listener that redirects to it, admit any IPv4 address on
+   * their ports. With `false` nothing may connect until you allow it:
+   * `router.connections.allowDefaultPortFrom(peer)` for the listener port, and
+   * `router.connections.allowFrom(peer, ec2.Port.tcp(80))` for the redirect.
    *
    * @default true
    */
   readonly open?: boolean;
 
   /**
-   * The port of the HTTP listener.
+   * The port of the listener.
    *
-   * @default 80
+   * @default - 443 with `certificates`, otherwise 80
    */
   readonly listenerPort?: number;
+
+  /**
+   * Certificates for an HTTPS listener, for example
+   * `elbv2.ListenerCertificate.fromCertificateManager(certificate)`. The first is the default
+   * certificate; the others are chosen by SNI.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+   * @default - HTTP only
+   */
+  readonly certificates?: elbv2.IListenerCertificate[];
+
+  /**
+   * The TLS security policy of the HTTPS listener. Needs `certificates`.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+   * @default - `SslPolicy.RECOMMENDED_TLS`, which is ELBSecurityPolicy-TLS13-1-2-2021-06
+   * (TLS 1.3 and 1.2) in aws-cdk-lib 2.257
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Whether an HTTP listener on port 80 answers every request with a permanent (301) redirect
+   * to HTTPS on `listenerPort`. Needs `certificates`.
+   *
+   * @default - true with `certificates`, otherwise false
+   */
+  readonly redirectHttp?: boolean;
 
   /**
    * Where the ALB goes.
@@ -239,8 +272,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
-  /** The HTTP listener that holds one rule per route. */
+  /** The listener that holds one rule per route: HTTPS with `certificates`, otherwise HTTP. */
   public readonly listener: elbv2.ApplicationListener;
+
+  /** The HTTP listener on port 80 that redirects every request to HTTPS, if there is one. */
+  public readonly httpRedirectListener?: elbv2.ApplicationListener;
 
   /** The ALB's connections, with the listener port as default port. */
   public readonly connections: ec2.Connections;
@@ -266,8 +302,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
 
-    const listenerPort = props.listenerPort ?? 80;
+    const https = this.validateHttps(props);
+    const listenerPort = props.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
     validatePort(`${this.node.path}: listenerPort`, listenerPort);
+    const redirectHttp = props.redirectHttp ?? https;
+    if (redirectHttp && listenerPort === HTTP_PORT) {
+      throw new Error(`${this.node.path}: listenerPort is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
+    }
     if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
       throw new Error(`${this.node.path}: maxRoutes must be a positive integer, got ${this.maxRoutes}.`);
     }
@@ -297,25 +338,39 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too.`);
     }
 
+    const open = props.open ?? true;
+    // The same construct ID either way: turning HTTPS on updates the listener in place, so the
+    // route rules that refer to it stay.
     this.listener = this.loadBalancer.addListener('Listener', {
       port: listenerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      open: props.open ?? true,
+      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: props.certificates,
+      sslPolicy: https ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      open,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, {
         contentType: 'text/plain',
         messageBody: 'No route matches this path.',
       }),
     });
+    if (redirectHttp) {
+      this.httpRedirectListener = this.loadBalancer.addListener('HttpRedirect', {
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(listenerPort), permanent: true }),
+      });
+    }
     this.connections = this.listener.connections;
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
       description: 'AlbPrivateLinkRouter interface endpoints: route ports from the ALB only',
       allowAllOutbound: false,
     });
-    if (props.open ?? true) {
+    if (open) {
+      const ports = redirectHttp ? `its listener port, and on port ${HTTP_PORT} only to redirect it to HTTPS,` : 'its listener port';
       Validations.of(securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
-        reason: "The listener is public because the router's `open` is true: an internet entry point accepts any client on its listener port and nothing else. Set open: false and allow clients through `connections` to restrict it.",
+        reason: `The listener is public because the router's \`open\` is true: an internet entry point accepts any client on ${ports} and nothing else. Set open: false and allow clients through \`connections\` to restrict it.`,
       });
     }
 
@@ -362,6 +417,23 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     });
     this.routeList.push(added);
     return added;
+  }
+
+  /** Checks the HTTPS props; returns whether the listener is HTTPS. */
+  private validateHttps(props: AlbPrivateLinkRouterProps): boolean {
+    if (props.certificates === undefined) {
+      if (props.sslPolicy !== undefined) {
+        throw new Error(`${this.node.path}: sslPolicy is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out.`);
+      }
+      if (props.redirectHttp) {
+        throw new Error(`${this.node.path}: redirectHttp is true without certificates, so there is no HTTPS listener to redirect to; give certificates, or leave redirectHttp out.`);
+      }
+      return false;
+    }
+    if (props.certificates.length === 0) {
+      throw new Error(`${this.node.path}: certificates is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
+    }
+    return true;
   }
 
   /**
