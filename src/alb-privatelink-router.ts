@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -235,20 +235,44 @@ export interface AlbPrivateLinkRouterProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * The S3 bucket to write ALB access logs to: one place to see the requests to every VPC behind
-   * the router. aws-cdk-lib enables ALB access logging only in a stack with an explicit region.
+   * Whether the ALB writes access logs: one place to see the requests to every VPC behind the
+   * router. Needs a stack with an explicit region: aws-cdk-lib grants log delivery per region.
+   *
+   * Without `accessLogsBucket` the router creates the bucket: encrypted with S3-managed keys
+   * (SSE-S3, the only encryption ALB access logs support), TLS-only bucket policy, all public
+   * access blocked, ACLs disabled (bucket owner enforced), unversioned, logs deleted after
+   * `accessLogsRetention`. It is retained when the stack is deleted, so the logs outlive the
+   * stack; delete it yourself when they are no longer needed.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-   * @default - no access logs
+   * @default - true when `accessLogsBucket` is given, otherwise false
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * The S3 bucket to write ALB access logs to, instead of one the router creates. ALB can write
+   * only to a bucket in its region encrypted with S3-managed keys (SSE-S3), not with KMS.
+   * Needs a stack with an explicit region.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+   * @default - a bucket created by the router when `accessLogs` is true, otherwise no access logs
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The key prefix of the access logs in `accessLogsBucket`.
+   * The key prefix of the access logs in the bucket.
    *
    * @default - no prefix
    */
   readonly accessLogsPrefix?: string;
+
+  /**
+   * How long the bucket the router creates keeps access logs: a lifecycle rule deletes them
+   * after this many whole days. Only for the bucket the router creates.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
 
   /**
    * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
@@ -277,6 +301,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
   /** The HTTP listener on port 80 that redirects every request to HTTPS, if there is one. */
   public readonly httpRedirectListener?: elbv2.ApplicationListener;
+
+  /** The bucket the ALB writes access logs to: `accessLogsBucket` or the one created, if any. */
+  public readonly accessLogsBucket?: s3.IBucket;
 
   /** The ALB's connections, with the listener port as default port. */
   public readonly connections: ec2.Connections;
@@ -309,6 +336,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (redirectHttp && listenerPort === HTTP_PORT) {
       throw new Error(`${this.node.path}: listenerPort is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
     }
+    const accessLogs = this.validateAccessLogs(props);
     if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
       throw new Error(`${this.node.path}: maxRoutes must be a positive integer, got ${this.maxRoutes}.`);
     }
@@ -332,10 +360,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       deletionProtection: props.deletionProtection ?? false,
     });
 
-    if (props.accessLogsBucket) {
-      this.loadBalancer.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix);
-    } else if (props.accessLogsPrefix !== undefined) {
-      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too.`);
+    if (accessLogs) {
+      this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
+      this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix);
     }
 
     const open = props.open ?? true;
@@ -434,6 +461,56 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: certificates is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
     }
     return true;
+  }
+
+  /** Checks the access-log props; returns whether the ALB writes access logs. */
+  private validateAccessLogs(props: AlbPrivateLinkRouterProps): boolean {
+    const accessLogs = props.accessLogs ?? props.accessLogsBucket !== undefined;
+    if (!accessLogs && props.accessLogsBucket) {
+      throw new Error(`${this.node.path}: accessLogs is false but accessLogsBucket is given; leave accessLogs out to write logs to the bucket, or leave the bucket out.`);
+    }
+    if (!accessLogs && props.accessLogsPrefix !== undefined) {
+      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too, or set accessLogs: true to have one created.`);
+    }
+    if (props.accessLogsRetention !== undefined) {
+      if (!accessLogs || props.accessLogsBucket) {
+        throw new Error(`${this.node.path}: accessLogsRetention applies only to the bucket the router creates (accessLogs: true without accessLogsBucket); give your own bucket its lifecycle rules yourself.`);
+      }
+      const days = props.accessLogsRetention.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1) {
+        throw new Error(`${this.node.path}: accessLogsRetention must be a whole number of days, at least 1; got ${props.accessLogsRetention.toHumanString()}.`);
+      }
+    }
+    // Checked here, before anything is created: aws-cdk-lib's own error would not name the router.
+    if (accessLogs && Token.isUnresolved(Stack.of(this).region)) {
+      throw new Error(`${this.node.path}: access logs need a stack with an explicit region: aws-cdk-lib grants ALB log delivery to the bucket per region. Give the stack an env with a region, or leave access logs off.`);
+    }
+    return accessLogs;
+  }
+
+  /**
+   * A bucket for the ALB's access logs only. Versioning stays off: ALB writes each log file once,
+   * under a new key, so versions would keep nothing more, and expiry would leave noncurrent
+   * versions behind that need a rule of their own.
+   */
+  private createAccessLogsBucket(retention: Duration): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      // The only server-side encryption ALB log delivery supports.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      lifecycleRules: [{ expiration: retention }],
+      // Logs are a record of what happened, so they outlive the stack; the lifecycle rule still
+      // expires them.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket holds the ALB access logs; server access logs of it would need another bucket, which would need logs of its own. Audit access to it with CloudTrail S3 data events.',
+    });
+    return bucket;
   }
 
   /**

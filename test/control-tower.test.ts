@@ -13,9 +13,9 @@ const KNOWN_FAILURES: Record<string, string> = {
   'CT.EC2.PR.10': 'example web servers: detailed monitoring costs extra',
   'CT.EC2.PR.13': 'example web servers: detailed monitoring costs extra',
   'CT.EC2.PR.19': 'example web servers: t4g.nano does not encrypt in transit; their traffic stays inside PrivateLink',
-  'CT.ELASTICLOADBALANCING.PR.1': 'no HTTPS listener to redirect to without a certificate',
+  'CT.ELASTICLOADBALANCING.PR.1': 'the example has no certificate, so no HTTPS listener to redirect to; certificates turns on the redirect',
   'CT.ELASTICLOADBALANCING.PR.5': 'deletion protection is off by default so that cdk destroy works; set deletionProtection',
-  'CT.ELASTICLOADBALANCING.PR.6': 'ALB access logs need a stack with a region (accessLogsBucket); a TCP-only NLB has nothing to log',
+  'CT.ELASTICLOADBALANCING.PR.6': 'ALB access logs (accessLogs) need a stack with a region, and the example has none; a TCP-only NLB has nothing to log',
   'CT.LAMBDA.PR.3': 'the IP lookup provider runs outside a VPC: inside, it would need a NAT gateway or an EC2 endpoint to call EC2',
 };
 
