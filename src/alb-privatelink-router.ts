@@ -194,7 +194,8 @@ export interface AlbPrivateLinkRouterProps {
   readonly certificates?: elbv2.IListenerCertificate[];
 
   /**
-   * The TLS security policy of the HTTPS listener. Needs `certificates`.
+   * The TLS security policy of the HTTPS listener. Needs `certificates`. The default is set
+   * explicitly: left out, the ELB API would choose ELBSecurityPolicy-2016-08, which allows TLS 1.0.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
    * @default - `SslPolicy.RECOMMENDED_TLS`, which is ELBSecurityPolicy-TLS13-1-2-2021-06
