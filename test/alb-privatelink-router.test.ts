@@ -135,7 +135,6 @@ describe('a route', () => {
 
   test('opens the endpoint to the ALB only, on the route port, and lets the ALB send only there', () => {
     const { stack, router, template } = build(oneRoute);
-    const [route] = router.routes;
     const albGroup = groupIdOf(stack, router.loadBalancer.connections.securityGroups[0]);
     const endpointGroup = groupIdOf(stack, router.endpointSecurityGroup);
     expectOnlyTcpBetween(template, albGroup, endpointGroup, 8080);
