@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -180,6 +180,10 @@ export class PrivateLinkRoute extends Construct {
   }
 }
 
+/** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
+const HTTP_PORT = 80;
+const HTTPS_PORT = 443;
+
 /** Properties of an `AlbPrivateLinkRouter`. */
 export interface AlbPrivateLinkRouterProps {
   /** The consumer VPC: the ALB and every route's interface endpoint go in it. */
@@ -200,19 +204,49 @@ export interface AlbPrivateLinkRouterProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Whether the listener admits any IPv4 address on its port. With `false` nothing may connect
-   * until you allow it: `router.connections.allowDefaultPortFrom(peer)`.
+   * Whether the listener, and the HTTP listener that redirects to it, admit any IPv4 address on
+   * their ports. With `false` nothing may connect until you allow it:
+   * `router.connections.allowDefaultPortFrom(peer)` for the listener port, and
+   * `router.connections.allowFrom(peer, ec2.Port.tcp(80))` for the redirect.
    *
    * @default true
    */
   readonly open?: boolean;
 
   /**
-   * The port of the HTTP listener.
+   * The port of the listener.
    *
-   * @default 80
+   * @default - 443 with `certificates`, otherwise 80
    */
   readonly listenerPort?: number;
+
+  /**
+   * Certificates for an HTTPS listener, for example
+   * `elbv2.ListenerCertificate.fromCertificateManager(certificate)`. The first is the default
+   * certificate; the others are chosen by SNI.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+   * @default - HTTP only
+   */
+  readonly certificates?: elbv2.IListenerCertificate[];
+
+  /**
+   * The TLS security policy of the HTTPS listener. Needs `certificates`. The default is set
+   * explicitly: left out, the ELB API would choose ELBSecurityPolicy-2016-08, which allows TLS 1.0.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+   * @default - `SslPolicy.RECOMMENDED_TLS`, which is ELBSecurityPolicy-TLS13-1-2-2021-06
+   * (TLS 1.3 and 1.2) in aws-cdk-lib 2.257
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Whether an HTTP listener on port 80 answers every request with a permanent (301) redirect
+   * to HTTPS on `listenerPort`. Needs `certificates`.
+   *
+   * @default - true with `certificates`, otherwise false
+   */
+  readonly redirectHttp?: boolean;
 
   /**
    * Where the ALB goes.
@@ -239,20 +273,44 @@ export interface AlbPrivateLinkRouterProps {
   readonly deletionProtection?: boolean;
 
   /**
-   * The S3 bucket to write ALB access logs to: one place to see the requests to every VPC behind
-   * the router. aws-cdk-lib enables ALB access logging only in a stack with an explicit region.
+   * Whether the ALB writes access logs: one place to see the requests to every VPC behind the
+   * router. Needs a stack with an explicit region: aws-cdk-lib grants log delivery per region.
+   *
+   * Without `accessLogsBucket` the router creates the bucket: encrypted with S3-managed keys
+   * (SSE-S3, the only encryption ALB access logs support), TLS-only bucket policy, all public
+   * access blocked, ACLs disabled (bucket owner enforced), unversioned, logs deleted after
+   * `accessLogsRetention`. It is retained when the stack is deleted, so the logs outlive the
+   * stack; delete it yourself when they are no longer needed.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-   * @default - no access logs
+   * @default - true when `accessLogsBucket` is given, otherwise false
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * The S3 bucket to write ALB access logs to, instead of one the router creates. ALB can write
+   * only to a bucket in its region encrypted with S3-managed keys (SSE-S3), not with KMS.
+   * Needs a stack with an explicit region.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+   * @default - a bucket created by the router when `accessLogs` is true, otherwise no access logs
    */
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The key prefix of the access logs in `accessLogsBucket`.
+   * The key prefix of the access logs in the bucket.
    *
    * @default - no prefix
    */
   readonly accessLogsPrefix?: string;
+
+  /**
+   * How long the bucket the router creates keeps access logs: a lifecycle rule deletes them
+   * after this many whole days. Only for the bucket the router creates.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
 
   /**
    * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
@@ -276,8 +334,14 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
-  /** The HTTP listener that holds one rule per route. */
+  /** The listener that holds one rule per route: HTTPS with `certificates`, otherwise HTTP. */
   public readonly listener: elbv2.ApplicationListener;
+
+  /** The HTTP listener on port 80 that redirects every request to HTTPS, if there is one. */
+  public readonly httpRedirectListener?: elbv2.ApplicationListener;
+
+  /** The bucket the ALB writes access logs to: `accessLogsBucket` or the one created, if any. */
+  public readonly accessLogsBucket?: s3.IBucket;
 
   /** The ALB's connections, with the listener port as default port. */
   public readonly connections: ec2.Connections;
@@ -304,8 +368,14 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
 
-    const listenerPort = props.listenerPort ?? 80;
+    const https = this.validateHttps(props);
+    const listenerPort = props.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
     validatePort(`${this.node.path}: listenerPort`, listenerPort);
+    const redirectHttp = props.redirectHttp ?? https;
+    if (redirectHttp && listenerPort === HTTP_PORT) {
+      throw new Error(`${this.node.path}: listenerPort is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
+    }
+    const accessLogs = this.validateAccessLogs(props);
     if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
       throw new Error(`${this.node.path}: maxRoutes must be a positive integer, got ${this.maxRoutes}.`);
     }
@@ -329,31 +399,44 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       deletionProtection: props.deletionProtection ?? false,
     });
 
-    if (props.accessLogsBucket) {
-      this.loadBalancer.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix);
-    } else if (props.accessLogsPrefix !== undefined) {
-      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too.`);
+    if (accessLogs) {
+      this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
+      this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix);
     }
 
+    const open = props.open ?? true;
+    // The same construct ID either way: turning HTTPS on updates the listener in place, so the
+    // route rules that refer to it stay.
     this.listener = this.loadBalancer.addListener('Listener', {
       port: listenerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      open: props.open ?? true,
+      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: props.certificates,
+      sslPolicy: https ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      open,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, {
         contentType: 'text/plain',
         messageBody: 'No route matches this path.',
       }),
     });
+    if (redirectHttp) {
+      this.httpRedirectListener = this.loadBalancer.addListener('HttpRedirect', {
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(listenerPort), permanent: true }),
+      });
+    }
     this.connections = this.listener.connections;
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
       description: 'AlbPrivateLinkRouter interface endpoints: route ports from the ALB only',
       allowAllOutbound: false,
     });
-    if (props.open ?? true) {
+    if (open) {
+      const ports = redirectHttp ? `its listener port, and on port ${HTTP_PORT} only to redirect it to HTTPS,` : 'its listener port';
       Validations.of(securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
-        reason: "The listener is public because the router's `open` is true: an internet entry point accepts any client on its listener port and nothing else. Set open: false and allow clients through `connections` to restrict it.",
+        reason: `The listener is public because the router's \`open\` is true: an internet entry point accepts any client on ${ports} and nothing else. Set open: false and allow clients through \`connections\` to restrict it.`,
       });
     }
 
@@ -403,6 +486,73 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.routeList.push(added);
     this.routeMatches.push(resolved);
     return added;
+  }
+
+  /** Checks the HTTPS props; returns whether the listener is HTTPS. */
+  private validateHttps(props: AlbPrivateLinkRouterProps): boolean {
+    if (props.certificates === undefined) {
+      if (props.sslPolicy !== undefined) {
+        throw new Error(`${this.node.path}: sslPolicy is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out.`);
+      }
+      if (props.redirectHttp) {
+        throw new Error(`${this.node.path}: redirectHttp is true without certificates, so there is no HTTPS listener to redirect to; give certificates, or leave redirectHttp out.`);
+      }
+      return false;
+    }
+    if (props.certificates.length === 0) {
+      throw new Error(`${this.node.path}: certificates is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
+    }
+    return true;
+  }
+
+  /** Checks the access-log props; returns whether the ALB writes access logs. */
+  private validateAccessLogs(props: AlbPrivateLinkRouterProps): boolean {
+    const accessLogs = props.accessLogs ?? props.accessLogsBucket !== undefined;
+    if (!accessLogs && props.accessLogsBucket) {
+      throw new Error(`${this.node.path}: accessLogs is false but accessLogsBucket is given; leave accessLogs out to write logs to the bucket, or leave the bucket out.`);
+    }
+    if (!accessLogs && props.accessLogsPrefix !== undefined) {
+      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too, or set accessLogs: true to have one created.`);
+    }
+    if (props.accessLogsRetention !== undefined) {
+      if (!accessLogs || props.accessLogsBucket) {
+        throw new Error(`${this.node.path}: accessLogsRetention applies only to the bucket the router creates (accessLogs: true without accessLogsBucket); give your own bucket its lifecycle rules yourself.`);
+      }
+      const days = props.accessLogsRetention.toDays({ integral: false });
+      if (!Number.isInteger(days) || days < 1) {
+        throw new Error(`${this.node.path}: accessLogsRetention must be a whole number of days, at least 1; got ${props.accessLogsRetention.toHumanString()}.`);
+      }
+    }
+    // Checked here, before anything is created: aws-cdk-lib's own error would not name the router.
+    if (accessLogs && Token.isUnresolved(Stack.of(this).region)) {
+      throw new Error(`${this.node.path}: access logs need a stack with an explicit region: aws-cdk-lib grants ALB log delivery to the bucket per region. Give the stack an env with a region, or leave access logs off.`);
+    }
+    return accessLogs;
+  }
+
+  /**
+   * A bucket for the ALB's access logs only. Versioning stays off: ALB writes each log file once,
+   * under a new key, so versions would keep nothing more, and expiry would leave noncurrent
+   * versions behind that need a rule of their own.
+   */
+  private createAccessLogsBucket(retention: Duration): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      // The only server-side encryption ALB log delivery supports.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      lifecycleRules: [{ expiration: retention }],
+      // Logs are a record of what happened, so they outlive the stack; the lifecycle rule still
+      // expires them.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket holds the ALB access logs; server access logs of it would need another bucket, which would need logs of its own. Audit access to it with CloudTrail S3 data events.',
+    });
+    return bucket;
   }
 
   /**

@@ -1,26 +1,11 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
 import { consumerStack, producer } from './fixtures';
+import { acknowledgements, findings } from './judges';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
-
-/** cdk-nag AwsSolutions findings left after acknowledgements, as `rule construct-path` lines. */
-function findings(scope: IConstruct): string[] {
-  const report = new AwsSolutionsChecks(App.of(scope)!).validateScope(scope);
-  return report.violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
-}
-
-/** Every acknowledgement recorded under `scope`, as `construct-path rule` lines. */
-function acknowledgements(scope: IConstruct): string[] {
-  return scope.node.findAll().flatMap((construct) => construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data).map((rule) => `${construct.node.path} ${rule.replace(/^annotation::/, '')}`)));
-}
 
 function routerStack(props: Partial<AlbPrivateLinkRouterProps> = {}) {
   const { stack, vpc } = consumerStack();

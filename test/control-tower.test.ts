@@ -1,6 +1,6 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { consumerStack, producer } from './fixtures';
+import { failingControls } from './judges';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 import { AlbPrivateLinkRouter } from '../src';
 
@@ -13,21 +13,11 @@ const KNOWN_FAILURES: Record<string, string> = {
   'CT.EC2.PR.10': 'example web servers: detailed monitoring costs extra',
   'CT.EC2.PR.13': 'example web servers: detailed monitoring costs extra',
   'CT.EC2.PR.19': 'example web servers: t4g.nano does not encrypt in transit; their traffic stays inside PrivateLink',
-  'CT.ELASTICLOADBALANCING.PR.1': 'no HTTPS listener to redirect to without a certificate',
+  'CT.ELASTICLOADBALANCING.PR.1': 'the example has no certificate, so no HTTPS listener to redirect to; certificates turns on the redirect',
   'CT.ELASTICLOADBALANCING.PR.5': 'deletion protection is off by default so that cdk destroy works; set deletionProtection',
-  'CT.ELASTICLOADBALANCING.PR.6': 'ALB access logs need a stack with a region (accessLogsBucket); a TCP-only NLB has nothing to log',
+  'CT.ELASTICLOADBALANCING.PR.6': 'ALB access logs (accessLogs) need a stack with a region, and the example has none; a TCP-only NLB has nothing to log',
   'CT.LAMBDA.PR.3': 'the IP lookup provider runs outside a VPC: inside, it would need a NAT gateway or an EC2 endpoint to call EC2',
 };
-
-/** The failing Control Tower controls of a stack, each with the logical IDs that fail it. */
-function failingControls(stack: Stack): Record<string, string[]> {
-  const assembly = App.of(stack)!.synth();
-  const report = new CfnGuardValidator().validate({ templatePaths: [assembly.getStackByName(stack.stackName).templateFullPath] });
-  return Object.fromEntries(report.violations.map((violation) => [
-    violation.description.match(/^\[(CT\.[A-Z0-9.]+)\]/)![1],
-    violation.violatingResources.map((resource) => resource.resourceLogicalId).sort(),
-  ]));
-}
 
 test('the example fails only the known Control Tower controls', () => {
   const failing = failingControls(new ThreeVpcExampleStack(new App(), 'Example'));

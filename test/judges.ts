@@ -1,0 +1,28 @@
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/** cdk-nag AwsSolutions findings left after acknowledgements, as `rule construct-path` lines. */
+export function findings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(App.of(scope)!).validateScope(scope);
+  return report.violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`));
+}
+
+/** Every acknowledgement recorded under `scope`, as `construct-path rule` lines. */
+export function acknowledgements(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.keys(entry.data).map((rule) => `${construct.node.path} ${rule.replace(/^annotation::/, '')}`)));
+}
+
+/** The failing AWS Control Tower controls of a stack, each with the logical IDs that fail it. */
+export function failingControls(stack: Stack): Record<string, string[]> {
+  const assembly = App.of(stack)!.synth();
+  const report = new CfnGuardValidator().validate({ templatePaths: [assembly.getStackByName(stack.stackName).templateFullPath] });
+  return Object.fromEntries(report.violations.map((violation) => [
+    violation.description.match(/^\[(CT\.[A-Z0-9.]+)\]/)![1],
+    violation.violatingResources.map((resource) => resource.resourceLogicalId).sort(),
+  ]));
+}
