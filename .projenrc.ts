@@ -63,10 +63,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   // Snapshot verification compares templates only; asset bundles (MBs) stay out of git.
-  gitignore: ['cdk.out/', '.cdk.staging/', 'integ/**/cdk-integ.out.*', 'integ/**/*.snapshot/asset.*'],
+  // The rosetta tablet is rebuilt from the README by every compile.
+  gitignore: ['cdk.out/', '.cdk.staging/', 'integ/**/cdk-integ.out.*', 'integ/**/*.snapshot/asset.*', '/.jsii.tabl.json'],
 });
 
 project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/');
+// Construct Hub translates the README's examples with the fixtures under rosetta/; the tablet
+// carries the translations already made here.
+project.npmignore?.include('/rosetta/', '/.jsii.tabl.json');
+
+// Strict mode in the assembly: jsii-rosetta (here and on Construct Hub) fails on any README or
+// doc-comment example that does not compile, instead of translating it as best it can.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every README and doc-comment example (fixtures in rosetta/) and translate it to Python, Java, C# and Go (.jsii.tabl.json)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
 
 // `npx cdk synth` synthesises the three-VPC example (the README's main job).
 new JsonFile(project, 'cdk.json', {
