@@ -111,16 +111,31 @@ project.addTask('docs:diagram', {
   description: 'Redraw the README architecture diagram (Mermaid) from the synthesised three-VPC example',
   exec: `${tsNode} scripts/architecture-diagram.ts`,
 });
+project.addTask('docs:examples', {
+  description: 'Rewrite the README Python and Java examples from rosetta\'s translations of its TypeScript example (after compile)',
+  exec: `${tsNode} scripts/language-examples.ts`,
+});
 const docsCheck = project.addTask('docs:check', {
   description: 'Fail if a generated README block is out of date',
-  exec: `${tsNode} scripts/architecture-diagram.ts --check`,
 });
+docsCheck.exec(`${tsNode} scripts/architecture-diagram.ts --check`);
+docsCheck.exec(`${tsNode} scripts/language-examples.ts --check`);
+
+// Wheels and jars need PyPI and Maven Central; their generated sources are checked offline.
+const BINDINGS_DIR = 'dist/bindings';
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python and Java sources with jsii-pacmak --code-only and check them (py_compile, every type, the README examples)',
+});
+bindings.exec(`rm -rf ${BINDINGS_DIR}`);
+bindings.exec(`jsii-pacmak --code-only --target python --target java --outdir ${BINDINGS_DIR} --rosetta-unknown-snippets fail`);
+bindings.exec(`${tsNode} scripts/check-bindings.ts ${BINDINGS_DIR}`);
 
 // The README's test command: everything CI checks, on a fresh clone, offline.
 const ci = project.addTask('ci', {
   description: 'Build, test and check that projen leaves no diff (what .ci/run runs)',
 });
 ci.spawn(project.buildTask);
+ci.spawn(bindings);
 ci.spawn(docsCheck);
 ci.spawn(integ);
 ci.exec('git diff --ignore-space-at-eol --exit-code', {
