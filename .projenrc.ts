@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, ReleasableCommits } from 'projen';
 
 // Pinned where the newest release does not work here: aws-cdk-lib 2.276 emits cloud-assembly
 // schema 55, which integ-runner 2.197.10 rejects.
@@ -16,6 +16,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'Seed 0671b17e maintainers',
   authorAddress: 'maintainers@users.noreply.r-seed-0671b17e.example',
   repositoryUrl: 'https://github.com/maintainers/main.git',
+  homepage: 'https://github.com/maintainers/main#readme',
   license: 'Apache-2.0',
   keywords: ['awscdk', 'aws-cdk', 'cdk', 'privatelink', 'alb', 'nlb', 'vpc-endpoint', 'vpc', 'networking'],
   stability: 'experimental',
@@ -26,8 +27,24 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  githubOptions: { mergify: false },
+  githubOptions: {
+    mergify: false,
+    // PR titles become the squashed commit, so they follow the same conventional-commit types.
+    pullRequestLintOptions: {
+      semanticTitleOptions: {
+        types: ['feat', 'fix', 'docs', 'test', 'refactor', 'style', 'perf', 'build', 'ci', 'chore', 'revert'],
+      },
+    },
+  },
 
+  // The release workflow (on every push to main) bumps the version from the conventional commits
+  // since the last tag, writes the changelog into the GitHub release, and publishes to npm, PyPI
+  // and Maven Central with the repository secrets named in CONTRIBUTING.md.
+  release: true,
+  // Only feat and fix commits (and breaking changes) make a release; docs, ci and the like wait.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  releaseToNpm: true,
+  npmAccess: javascript.NpmAccess.PUBLIC,
   publishToPypi: {
     distName: 'cdk-alb-privatelink-router',
     module: 'cdk_alb_privatelink_router',
@@ -36,6 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     javaPackage: 'io.github.albprivatelinkrouter',
     mavenGroupId: 'io.github.albprivatelinkrouter',
     mavenArtifactId: 'cdk-alb-privatelink-router',
+    mavenServerId: 'central-ossrh',
   },
 
   devDeps: [
@@ -67,10 +85,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.cdk.staging/', 'integ/**/cdk-integ.out.*', 'integ/**/*.snapshot/asset.*', '/.jsii.tabl.json'],
 });
 
-project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/', '/scripts/');
+project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/', '/scripts/', '/CONTRIBUTING.md');
 // Construct Hub translates the README's examples with the fixtures under rosetta/; the tablet
 // carries the translations already made here.
 project.npmignore?.include('/rosetta/', '/.jsii.tabl.json');
+
+// PyPI lists CDK libraries under these trove classifiers.
+project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
 
 // Strict mode in the assembly: jsii-rosetta (here and on Construct Hub) fails on any README or
 // doc-comment example that does not compile, instead of translating it as best it can.
