@@ -141,7 +141,7 @@ function listenerLabel(props: Record<string, any>): string {
   return `${props.Protocol} :${props.Port}`;
 }
 
-export function architectureDiagram(resources: Resources): string {
+function architectureDiagram(resources: Resources): string {
   const template = new Template(resources);
   const chart = new Flowchart();
   const albs = template.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')
