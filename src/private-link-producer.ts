@@ -106,12 +106,12 @@ export interface PrivateLinkProducerProps {
 }
 
 /**
- * The producer side of AWS PrivateLink: an internal Network Load Balancer in front of some
- * instances, published as a VPC endpoint service.
+ * The producer side of AWS PrivateLink: an internal Network Load Balancer in front of instances,
+ * Auto Scaling groups or IP addresses, published as a VPC endpoint service.
  *
  * The load balancer has a security group with no inbound rules and does not apply them to
  * PrivateLink traffic, so the endpoint service is its only way in; its outbound rules allow the
- * instances' port only.
+ * targets' port only.
  */
 export class PrivateLinkProducer extends Construct {
   /** The VPC the load balancer and the instances are in. */
