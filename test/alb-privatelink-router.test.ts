@@ -1,4 +1,4 @@
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -660,4 +660,35 @@ test('PrivateLinkRoute adds a route to a listener of your own, with an endpoint 
   const [endpointGroup] = route.privateLinkTargetGroup.connections.securityGroups;
   expectOnlyTcpBetween(template, groupIdOf(stack, alb.connections.securityGroups[0]), groupIdOf(stack, endpointGroup), 80);
   expect(route.node.id).toBe('Route');
+});
+
+test('no route refers to, or waits for, another route\'s resources', () => {
+  const { stack, vpc } = consumerStack();
+  const services = new Stack(stack.node.root as App, 'Services');
+  const shared = producer(services, 'Shared', 1);
+  const sharedProducer = new PrivateLinkProducer(services, 'SharedProducer', { vpc: shared.vpc, instances: shared.instances });
+  const [a, b] = ['A', 'B'].map((id) => producer(stack, id, 1));
+  const router = new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    routes: [
+      { path: '/a', producerVpc: a.vpc, instances: a.instances },
+      { path: '/b', producerVpc: b.vpc, instances: b.instances, port: 8080 },
+      { path: '/c', producer: sharedProducer },
+      { path: '/d', producer: sharedProducer },
+    ],
+  });
+  const resources = Template.fromStack(stack).toJSON().Resources;
+  const idsOf = (route: PrivateLinkRoute) => new Set(route.node.findAll()
+    .filter((child): child is CfnResource => child instanceof CfnResource)
+    .map((resource) => stack.getLogicalId(resource)));
+  const routeIds = router.routes.map(idsOf);
+  router.routes.forEach((route, index) => {
+    const others = new Set(routeIds.filter((_, other) => other !== index).flatMap((ids) => [...ids]));
+    for (const id of routeIds[index]) {
+      const prerequisites = [...referencedIds(resources[id]), ...[resources[id].DependsOn ?? []].flat()];
+      expect({ route: route.path, id, onOtherRoutes: prerequisites.filter((prerequisite) => others.has(prerequisite)) })
+        .toEqual({ route: route.path, id, onOtherRoutes: [] });
+    }
+  });
+  expect(routeIds.every((ids) => ids.size > 0)).toBe(true);
 });
