@@ -103,14 +103,17 @@ export class PrivateLinkRoute extends Construct {
     this.priority = route.priority;
     this.port = route.port;
 
-    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props) : undefined);
     const given = props.privateLinkTargetGroup;
-    const givenFits = given && (this.producer
-      ? given.producer === this.producer
+    const givenFits = given && (options.producer
+      ? given.producer === options.producer
       : given.producer === undefined && given.endpointServiceName === options.endpointServiceName && given.port === this.port);
+    if (given && options.producer === undefined && options.endpointServiceName === undefined) {
+      throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' cannot serve a route that creates its own producer; name the group's producer or service in the route, or leave privateLinkTargetGroup out.`);
+    }
     if (given && !givenFits) {
       throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
     }
+    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props) : undefined);
     this.privateLinkTargetGroup = given ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
       vpc: props.vpc,
       producer: this.producer,
@@ -567,7 +570,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
     const key = route.producer ?? `${JSON.stringify(Stack.of(this).resolve(serviceName))}:${resolved.port}`;
     // Health checks are the target group's, so routes sharing one must agree on them.
-    const settings = JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay });
+    const settings = JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
+      // Durations compare by length, so that minutes(5) and seconds(300) agree.
+      (_key, value) => value instanceof Duration ? value.toSeconds() : value);
     const existing = this.sharedTargetGroups.get(key);
     if (existing) {
       if (existing.settings !== settings) {

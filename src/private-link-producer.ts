@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { networkHealthCheckOf, validateHealthCheck } from './health-check';
 import { privateSubnetsOf, selectedSubnets } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validatePort, validateTargets } from './route';
 
@@ -32,8 +33,8 @@ export interface PrivateLinkProducerProps {
   readonly autoScalingGroups?: autoscaling.AutoScalingGroup[];
 
   /**
-   * Private IPv4 addresses to expose (a target group of type IP), for targets that are not
-   * instances, such as containers or on-premises servers. The load balancer may send `port` to
+   * Private IPv4 addresses in `vpc` to expose (a target group of type IP), for targets that are
+   * not instances, such as containers. The load balancer may send `port` to
    * each address; open the targets' own firewalls to `securityGroup` (or the load balancer's
    * subnets) yourself. Cannot be combined with instances or Auto Scaling groups.
    *
@@ -43,7 +44,9 @@ export interface PrivateLinkProducerProps {
 
   /**
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
-   * interface endpoint (and so the NLB behind it). With a `path`, the NLB checks over HTTP too.
+   * interface endpoint (and so the NLB behind it). With a `path` or `healthyHttpCodes`, the NLB
+   * checks over HTTP too. The port is always the traffic port; an `interval` without a `timeout`
+   * gets a timeout below it (at most 5 seconds).
    *
    * @default - the NLB checks a TCP connection; the ALB checks HTTP `GET /` on the port and
    * expects 200
@@ -154,6 +157,7 @@ export class PrivateLinkProducer extends Construct {
     this.port = props.port ?? DEFAULT_ROUTE_PORT;
     validatePort(this.node.path, this.port);
     validateTargets(this.node.path, props);
+    validateHealthCheck(this.node.path, props.healthCheck);
     for (const group of props.autoScalingGroups ?? []) {
       if (Stack.of(group) !== Stack.of(this)) {
         throw new Error(`${this.node.path}: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
@@ -198,11 +202,7 @@ export class PrivateLinkProducer extends Construct {
         ...ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
         ...(props.autoScalingGroups ?? []),
       ],
-      healthCheck: props.healthCheck && {
-        // An NLB target group checks TCP unless told otherwise; a path means HTTP.
-        protocol: props.healthCheck.path !== undefined ? elbv2.Protocol.HTTP : undefined,
-        ...props.healthCheck,
-      },
+      healthCheck: networkHealthCheckOf(props.healthCheck),
       deregistrationDelay: props.deregistrationDelay,
     });
 

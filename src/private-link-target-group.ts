@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
+import { applicationHealthCheckOf, validateHealthCheck } from './health-check';
 import { PrivateLinkProducer } from './private-link-producer';
 import { endpointSubnetsFor } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validatePort } from './route';
@@ -37,7 +38,7 @@ export interface PrivateLinkTargetGroupProps {
   readonly port?: number;
 
   /**
-   * How the ALB target group checks the service. It always checks over HTTP.
+   * How the ALB target group checks the service: always over HTTP on the traffic port.
    *
    * @default - the producer's health check, or HTTP `GET /` on the port expecting 200
    */
@@ -111,6 +112,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     this.endpointServiceName = producer?.endpointService.vpcEndpointServiceName ?? props.endpointServiceName!;
     this.port = producer?.port ?? props.port ?? DEFAULT_ROUTE_PORT;
     validatePort(this.node.path, this.port);
+    validateHealthCheck(this.node.path, props.healthCheck);
 
     const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets,
       producer?.vpc, producer?.availabilityZones);
@@ -137,20 +139,13 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       endpoint: this.endpoint,
     });
 
-    const healthCheck = props.healthCheck ?? producer?.healthCheck;
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       port: this.port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
-      healthCheck: {
-        ...healthCheck,
-        // The NLB may check TCP; an ALB target group checks HTTP.
-        protocol: elbv2.Protocol.HTTP,
-        port: healthCheck?.port ?? 'traffic-port',
-        path: healthCheck?.path ?? '/',
-      },
+      healthCheck: applicationHealthCheckOf(props.healthCheck ?? producer?.healthCheck),
       deregistrationDelay: props.deregistrationDelay ?? producer?.deregistrationDelay,
     });
   }

@@ -125,8 +125,9 @@ export interface PrivateLinkRouteOptions {
   /**
    * The listener-rule priority (1-50000, lower is evaluated first).
    *
-   * @default - derived from the path alone, so that a deeper path is evaluated before a
-   * shallower one and the priority never changes when other routes are added or removed.
+   * @default - derived from the route's own hosts and path, so that routes with hosts are
+   * evaluated first, a deeper path before a shallower one, and the priority never changes when
+   * other routes are added or removed.
    */
   readonly priority?: number;
 
@@ -134,7 +135,8 @@ export interface PrivateLinkRouteOptions {
    * The construct ID of the route's resources. Logical IDs derive from it, so changing it
    * replaces the route's resources.
    *
-   * @default - derived from the path (`/api/v2` becomes `api-v2`, `/` becomes `root`)
+   * @default - derived from the path (`/api/v2` becomes `api-v2`, `/` becomes `root`), after
+   * the alphabetically first host if there are hosts (`api.example.com-v2`)
    */
   readonly id?: string;
 
@@ -461,14 +463,16 @@ function hasWildcard(path: string): boolean {
 }
 
 /**
- * The default construct ID of a route: `/api/v2` → `api-v2`, `/` → `root`; with hosts, the first
- * host and then the path: `api.example.com`, `api.example.com-v2`.
+ * The default construct ID of a route: `/api/v2` → `api-v2`, `/` → `root`; with hosts, the
+ * alphabetically first host (lower case, as ALB compares hosts, so that reordering or recasing
+ * them keeps the ID) and then the path: `api.example.com`, `api.example.com-v2`.
  */
 export function routeIdOf(route: PrivateLinkRouteOptions): string {
   const trimmed = (route.path ?? '/').replace(/^\/+|\/+$/g, '');
   const pathId = trimmed.split('/').filter((segment) => segment !== '').join('-');
   if (route.hosts && route.hosts.length > 0) {
-    return pathId === '' ? route.hosts[0] : `${route.hosts[0]}-${pathId}`;
+    const firstHost = route.hosts.map((host) => host.toLowerCase()).sort()[0];
+    return pathId === '' ? firstHost : `${firstHost}-${pathId}`;
   }
   return pathId === '' ? 'root' : pathId;
 }
@@ -479,7 +483,9 @@ export function routeIdOf(route: PrivateLinkRouteOptions): string {
  * `/api/*` before `/*`), and a hash of the conditions picks the slot within the band.
  */
 function derivePriority(hosts: string[], pathPatterns: string[]): number {
-  const depth = Math.max(...pathPatterns.map(depthOf));
+  // Exact host names go before wildcard hosts at the same path depth, which may cover them.
+  const exactHosts = hosts.length > 0 && !hosts.some(hasWildcard);
+  const depth = Math.max(...pathPatterns.map(depthOf)) + (exactHosts ? 1 : 0);
   const band = MAX_DEPTH - Math.min(depth, MAX_DEPTH);
   const conditions = [...[...hosts].sort(), ...pathPatterns].join('\n');
   const slot = createHash('sha256').update(conditions).digest().readUInt32BE(0);
@@ -491,11 +497,14 @@ function derivePriority(hosts: string[], pathPatterns: string[]): number {
 /**
  * How deep a pattern's literal prefix (before its first wildcard) reaches, in half segments:
  * two per `/`, one more for a partial segment after the last `/`. So `/*` is 2, `/api*` 3,
- * `/api/*` 4 and `/api/x*` 5; a pattern without wildcards counts as a whole.
+ * `/api/*` 4 and `/api/x*` 5; a pattern without wildcards counts as a whole. A pattern that
+ * narrows after its first wildcard (`/api/*.json`, `/api/?`) counts one more than the
+ * `literal*` pattern that covers it, so it is evaluated first.
  */
 function depthOf(pattern: string): number {
   const firstWildcard = pattern.search(/[*?]/);
   const literal = firstWildcard === -1 ? pattern : pattern.slice(0, firstWildcard);
   const slashes = literal.split('/').length - 1;
-  return 2 * slashes + (literal.endsWith('/') ? 0 : 1);
+  const narrowed = firstWildcard !== -1 && catchAllPrefixOf(pattern) === undefined;
+  return 2 * slashes + (literal.endsWith('/') ? 0 : 1) + (narrowed ? 1 : 0);
 }

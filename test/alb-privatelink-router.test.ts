@@ -529,6 +529,15 @@ describe('existing producers', () => {
     expect(() => new PrivateLinkRoute(stack, 'Route', { route: { path: '/x', producer: other }, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
       .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' is for another producer or service/);
   });
+
+  test('a route that creates its own producer refuses a target group, before creating anything', () => {
+    const { stack, vpc, web, api } = withProducer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+    const forApi = new PrivateLinkTargetGroup(stack, 'ForApi', { vpc, producer: api });
+    expect(() => new PrivateLinkRoute(stack, 'Route', { route: { path: '/x', producerVpc: web.vpc, instances: web.instances }, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
+      .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' cannot serve a route that creates its own producer/);
+    expect(stack.node.tryFindChild('Route')?.node.children ?? []).toEqual([]);
+  });
 });
 
 describe('hosts and rewrites', () => {
@@ -621,6 +630,24 @@ describe('routes to an endpoint service by name', () => {
         { path: '/b', endpointServiceName: serviceName, healthCheck: { path: '/b' } },
       ],
     })).toThrow(/route '\/b' and route '\/a' share endpoint service .* but give different healthCheck or deregistrationDelay/);
+  });
+
+  test('routes sharing a service agree on a delay given in minutes by one and in seconds by the other', () => {
+    const { stack, vpc } = consumerStack();
+    new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', endpointServiceName: serviceName, deregistrationDelay: Duration.minutes(1), healthCheck: { path: '/ping', interval: Duration.minutes(1) } },
+        { path: '/b', endpointServiceName: serviceName, deregistrationDelay: Duration.seconds(60), healthCheck: { path: '/ping', interval: Duration.seconds(60) } },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckIntervalSeconds: 60,
+      HealthCheckTimeoutSeconds: 5,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
+    });
   });
 
   test('a route given both a service name and instances, or a health check for an existing producer, is rejected', () => {

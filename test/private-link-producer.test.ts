@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
@@ -188,5 +189,33 @@ describe('targets and checks', () => {
   test('without a health check the NLB keeps its TCP check', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP', HealthCheckProtocol: Match.absent(), HealthCheckPath: Match.absent() });
+  });
+});
+
+describe('health checks', () => {
+  test('status codes alone make the NLB check HTTP, since ELB rejects a matcher on a TCP check', () => {
+    const { template } = build({ healthCheck: { healthyHttpCodes: '200-399' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Protocol: 'TCP',
+      HealthCheckProtocol: 'HTTP',
+      Matcher: { HttpCode: '200-399' },
+    });
+  });
+
+  test('an interval without a timeout gets a timeout below it', () => {
+    const short = build({ healthCheck: { interval: Duration.seconds(5) } }).template;
+    short.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 4 });
+    const long = build({ healthCheck: { interval: Duration.seconds(30) } }).template;
+    long.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 30, HealthCheckTimeoutSeconds: 5 });
+    const given = build({ healthCheck: { interval: Duration.seconds(30), timeout: Duration.seconds(10) } }).template;
+    given.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckIntervalSeconds: 30, HealthCheckTimeoutSeconds: 10 });
+  });
+
+  test.each([
+    ['disabled', { enabled: false }, /healthCheck.enabled cannot be false/],
+    ['on another port', { port: '9000' }, /healthCheck.port must be 'traffic-port'/],
+    ['TCP with a path', { protocol: elbv2.Protocol.TCP, path: '/healthz' }, /healthCheck has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out/],
+  ])('a check %s is rejected naming the producer', (_what, healthCheck, message) => {
+    expect(() => build({ healthCheck })).toThrow(new RegExp(`^Test/Service: ${message.source}`));
   });
 });

@@ -11,6 +11,10 @@ function route(path: string, extra: Partial<PrivateLinkRouteOptions> = {}): Priv
   return { path, producerVpc: vpc, instances, ...extra };
 }
 
+function resolve(...routes: PrivateLinkRouteOptions[]) {
+  return routes.map(resolveRoute);
+}
+
 describe('path patterns', () => {
   test('route path /a matches /a and /a/*', () => {
     expect(resolveRoute(route('/a')).pathPatterns).toEqual(['/a', '/a/*']);
@@ -77,6 +81,11 @@ describe('derived priorities', () => {
   test('an explicit priority wins', () => {
     expect(resolveRoute(route('/a', { priority: 7 })).priority).toBe(7);
   });
+
+  test.each(['/api/*.json', '/api/?', '/api/*/users'])('%p is evaluated before /api/*, which covers it, and so passes the shadowing check', (narrower) => {
+    expect(resolveRoute(route(narrower)).priority).toBeLessThan(resolveRoute(route('/api/*')).priority);
+    expect(() => validateRouteSet(resolve(route('/api/*'), route(narrower)))).not.toThrow();
+  });
 });
 
 describe('invalid routes fail with a message naming the route', () => {
@@ -131,7 +140,6 @@ describe('invalid routes fail with a message naming the route', () => {
 });
 
 describe('route sets', () => {
-  const resolve = (...routes: PrivateLinkRouteOptions[]) => routes.map(resolveRoute);
 
   test('distinct prefix routes pass', () => {
     expect(() => validateRouteSet(resolve(route('/a'), route('/b'), route('/a/b'), route('/')))).not.toThrow();
@@ -172,7 +180,6 @@ describe('route sets', () => {
 });
 
 describe('hosts', () => {
-  const resolve = (...routes: PrivateLinkRouteOptions[]) => routes.map(resolveRoute);
 
   test('hosts are matched in lower case, and a host-only route has no path condition', () => {
     const resolved = resolveRoute(route('/', { hosts: ['API.Example.com', '*.api.example.com'] }));
@@ -185,6 +192,17 @@ describe('hosts', () => {
   test('the construct ID starts with the first host', () => {
     expect(routeIdOf({ hosts: ['api.example.com'] })).toBe('api.example.com');
     expect(routeIdOf({ hosts: ['api.example.com', 'b.example.com'], path: '/v2' })).toBe('api.example.com-v2');
+  });
+
+  test('the construct ID does not change when hosts are reordered or recased', () => {
+    expect(routeIdOf({ hosts: ['b.example.com', 'API.example.com'], path: '/v2' })).toBe('api.example.com-v2');
+  });
+
+  test('an exact host is evaluated before a wildcard host that covers it, and so passes the shadowing check', () => {
+    const exact = route('/', { hosts: ['api.example.com'] });
+    const wildcard = route('/', { hosts: ['*.example.com'] });
+    expect(resolveRoute(exact).priority).toBeLessThan(resolveRoute(wildcard).priority);
+    expect(() => validateRouteSet(resolve(wildcard, exact))).not.toThrow();
   });
 
   test.each([
