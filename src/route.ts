@@ -289,7 +289,7 @@ function hostsOf(where: string, hosts: string[] | undefined): string[] {
 
 /** The URL rewrite that removes a plain prefix path: `/api/x?q` → `/x?q`, `/api` → `/`. */
 function prefixRewriteOf(where: string, path: string): UrlRewrite {
-  const prefix = path.replace(/\/+$/, '');
+  const prefix = withoutTrailingSlashes(path);
   if (hasWildcard(path) || prefix === '') {
     throw new Error(`${where}: stripPathPrefix needs a plain prefix path other than '/'; a wildcard pattern or '/' has no prefix to strip.`);
   }
@@ -435,7 +435,7 @@ function pathPatternsOf(path: string): string[] {
   if (hasWildcard(path)) {
     return [collapseStars(path)];
   }
-  const prefix = path.replace(/\/+$/, '');
+  const prefix = withoutTrailingSlashes(path);
   return prefix === '' ? ['/*'] : [prefix, `${prefix}/*`];
 }
 
@@ -445,7 +445,7 @@ function pathPatternsOf(path: string): string[] {
  */
 function catchAllPrefixOf(path: string): string | undefined {
   if (!hasWildcard(path)) {
-    return `${path.replace(/\/+$/, '')}/`;
+    return `${withoutTrailingSlashes(path)}/`;
   }
   const pattern = collapseStars(path);
   const firstWildcard = pattern.search(/[*?]/);
@@ -456,6 +456,11 @@ function catchAllPrefixOf(path: string): string | undefined {
 /** `**` matches what `*` matches; collapsing them lets `/**` and `/*` be seen as one route. */
 function collapseStars(pattern: string): string {
   return pattern.replace(/\*{2,}/g, '*');
+}
+
+/** `/api/` → `/api`, `/` → the empty string: a plain path as the prefix it stands for. */
+function withoutTrailingSlashes(path: string): string {
+  return path.replace(/\/+$/, '');
 }
 
 function hasWildcard(path: string): boolean {
