@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
@@ -363,6 +363,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly routeList: PrivateLinkRoute[] = [];
   private readonly routeMatches: RouteMatch[] = [];
   private readonly sharedTargetGroups = new Map<PrivateLinkProducer | string, SharedTargetGroup>();
+  /** The first route to create a producer for each set of targets and settings, by that set. */
+  private readonly createdProducers = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -488,7 +490,37 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     });
     this.routeList.push(added);
     this.routeMatches.push(resolved);
+    if (route.producer === undefined && route.endpointServiceName === undefined) {
+      this.warnOfDuplicateProducer(route, resolved, added);
+    }
     return added;
+  }
+
+  /**
+   * Warns when a route creates a producer just like one an earlier route created: two NLBs,
+   * endpoint services and endpoints where one would do. The router does not merge them itself: a
+   * merged producer would need a construct ID derived from its targets, so adding an instance
+   * would replace it, and removing the first route must not move it.
+   */
+  private warnOfDuplicateProducer(route: PrivateLinkRouteOptions, resolved: ResolvedRoute, added: PrivateLinkRoute): void {
+    const pathsOf = (constructs: IConstruct[]) => constructs.map((construct) => construct.node.path).sort();
+    const producerVpc = route.producerVpc!;
+    const key = JSON.stringify([
+      producerVpc.node.path,
+      resolved.port,
+      pathsOf(route.instances ?? []),
+      pathsOf(route.autoScalingGroups ?? []),
+      [...(route.ipAddresses ?? [])].sort(),
+      route.producerSubnets ? pathsOf(producerVpc.selectSubnets(route.producerSubnets).subnets) : 'default subnets',
+      targetSettingsOf(route),
+    ]);
+    const first = this.createdProducers.get(key);
+    if (first === undefined) {
+      this.createdProducers.set(key, resolved.label);
+      return;
+    }
+    Annotations.of(added).addWarningV2('cdk-alb-privatelink-router:duplicateProducer',
+      `Route '${resolved.label}' creates a producer for the same targets, port and settings as route '${first}': two Network Load Balancers, endpoint services and endpoints where one would do. Create one PrivateLinkProducer and give it to both routes as 'producer'.`);
   }
 
   /** Checks the HTTPS props; returns whether the listener is HTTPS. */
@@ -570,9 +602,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
     const key = route.producer ?? `${JSON.stringify(Stack.of(this).resolve(serviceName))}:${resolved.port}`;
     // Health checks are the target group's, so routes sharing one must agree on them.
-    const settings = JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
-      // Durations compare by length, so that minutes(5) and seconds(300) agree.
-      (_key, value) => value instanceof Duration ? value.toSeconds() : value);
+    const settings = targetSettingsOf(route);
     const existing = this.sharedTargetGroups.get(key);
     if (existing) {
       if (existing.settings !== settings) {
@@ -596,6 +626,15 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.sharedTargetGroups.set(key, { targetGroup, settings, firstLabel: resolved.label });
     return targetGroup;
   }
+}
+
+/**
+ * A route's health check and deregistration delay as JSON, for comparing routes; durations by
+ * length, so that minutes(5) and seconds(300) agree.
+ */
+function targetSettingsOf(route: PrivateLinkRouteOptions): string {
+  return JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
+    (_key, value) => value instanceof Duration ? value.toSeconds() : value);
 }
 
 /** A target group routes share, with what they must agree on. */

@@ -538,6 +538,31 @@ describe('existing producers', () => {
       .toThrow(/Route '\/x': privateLinkTargetGroup 'Test\/ForApi' cannot serve a route that creates its own producer/);
     expect(stack.node.tryFindChild('Route')?.node.children ?? []).toEqual([]);
   });
+
+  const duplicateWarning = /Route '\/b' creates a producer for the same targets, port and settings as route '\/a'.*Create one PrivateLinkProducer and give it to both routes as 'producer'/;
+
+  test('a route creating a producer for the same targets, port and settings as another is warned of', () => {
+    const { stack } = build((web) => [
+      { path: '/a', producerVpc: web.vpc, instances: web.instances },
+      { path: '/b', producerVpc: web.vpc, instances: [...web.instances].reverse() },
+    ]);
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/Test/Router/b', Match.stringLikeRegexp(duplicateWarning.source));
+    expect(annotations.findWarning('/Test/Router/a', Match.anyValue())).toEqual([]);
+  });
+
+  test.each([
+    ['other instances', (web: ReturnType<typeof producer>) => ({ instances: web.instances.slice(1) })],
+    ['another port', () => ({ port: 8080 })],
+    ['another health check', () => ({ healthCheck: { path: '/b' } })],
+    ['other producer subnets', (web: ReturnType<typeof producer>) => ({ producerSubnets: { subnets: web.vpc.isolatedSubnets.slice(0, 1) } })],
+  ])('a route creating a producer with %s is not warned of', (_what, differ) => {
+    const { stack } = build((web) => [
+      { path: '/a', producerVpc: web.vpc, instances: web.instances },
+      { path: '/b', producerVpc: web.vpc, instances: web.instances, ...differ(web) },
+    ]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(duplicateWarning.source))).toEqual([]);
+  });
 });
 
 describe('hosts and rewrites', () => {
