@@ -106,22 +106,22 @@ export class PrivateLinkRoute extends Construct {
     const given = props.privateLinkTargetGroup;
     const givenFits = given && (options.producer
       ? given.producer === options.producer
-      : given.producer === undefined && given.endpointServiceName === options.endpointServiceName && given.port === this.port);
+      : given.producer === undefined && options.endpointServiceName !== undefined
+        && serviceKeyOf(this, given.endpointServiceName, given.port) === serviceKeyOf(this, options.endpointServiceName, this.port));
     if (given && options.producer === undefined && options.endpointServiceName === undefined) {
       throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' cannot serve a route that creates its own producer; name the group's producer or service in the route, or leave privateLinkTargetGroup out.`);
     }
     if (given && !givenFits) {
       throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
     }
-    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props) : undefined);
+    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props, route.label) : undefined);
     this.privateLinkTargetGroup = given ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
       vpc: props.vpc,
       producer: this.producer,
-      endpointServiceName: this.producer ? undefined : options.endpointServiceName,
+      endpointServiceName: options.endpointServiceName,
       port: this.port,
-      // A producer the route creates carries them; a service name needs them here.
-      healthCheck: this.producer ? undefined : options.healthCheck,
-      deregistrationDelay: this.producer ? undefined : options.deregistrationDelay,
+      healthCheck: options.healthCheck,
+      deregistrationDelay: options.deregistrationDelay,
       endpointSubnets: props.endpointSubnets,
       endpointSecurityGroup: props.endpointSecurityGroup,
     });
@@ -162,12 +162,12 @@ export class PrivateLinkRoute extends Construct {
     return this.privateLinkTargetGroup.targetGroup;
   }
 
-  private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {
+  private createProducer(props: PrivateLinkRouteProps, label: string): PrivateLinkProducer {
     const options = props.route;
     // resolveRoute has checked that a route creating its producer has the VPC and targets.
     const producerVpc = options.producerVpc!;
     if (options.producerSubnets) {
-      selectedSubnets(`Route '${routeLabelOf(options)}'`, 'producer subnets', producerVpc, options.producerSubnets, props.vpc);
+      selectedSubnets(`Route '${label}'`, 'producer subnets', producerVpc, options.producerSubnets, props.vpc);
     }
     return new PrivateLinkProducer(this, 'Producer', {
       vpc: producerVpc,
@@ -600,13 +600,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (!route.producer && serviceName === undefined) {
       return undefined;
     }
-    const key = route.producer ?? `${JSON.stringify(Stack.of(this).resolve(serviceName))}:${resolved.port}`;
+    const key = route.producer ?? serviceKeyOf(this, serviceName!, resolved.port);
     // Health checks are the target group's, so routes sharing one must agree on them.
     const settings = targetSettingsOf(route);
     const existing = this.sharedTargetGroups.get(key);
     if (existing) {
       if (existing.settings !== settings) {
-        throw new Error(`${this.node.path}: route '${resolved.label}' and route '${existing.firstLabel}' share endpoint service ${serviceName} but give different healthCheck or deregistrationDelay; give both the same.`);
+        throw new Error(`${this.node.path}: route '${resolved.label}' and route '${existing.firstLabel}' share an endpoint service and port but give different healthCheck or deregistrationDelay; give both the same.`);
       }
       return existing.targetGroup;
     }
@@ -616,16 +616,24 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     const targetGroup = new PrivateLinkTargetGroup(this, id, {
       vpc: this.vpc,
       producer: route.producer,
-      endpointServiceName: route.producer ? undefined : serviceName,
+      endpointServiceName: serviceName,
       port: resolved.port,
-      healthCheck: route.producer ? undefined : route.healthCheck,
-      deregistrationDelay: route.producer ? undefined : route.deregistrationDelay,
+      healthCheck: route.healthCheck,
+      deregistrationDelay: route.deregistrationDelay,
       endpointSubnets: this.endpointSubnets,
       endpointSecurityGroup: this.endpointSecurityGroup,
     });
     this.sharedTargetGroups.set(key, { targetGroup, settings, firstLabel: resolved.label });
     return targetGroup;
   }
+}
+
+/**
+ * An endpoint service name and port as one comparable string: a name that is a token compares
+ * by what it resolves to, so two `Fn.importValue` calls for one export give the same key.
+ */
+function serviceKeyOf(scope: Construct, serviceName: string, port: number): string {
+  return `${JSON.stringify(Stack.of(scope).resolve(serviceName))}:${port}`;
 }
 
 /**

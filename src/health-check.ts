@@ -10,8 +10,7 @@ export function validateHealthCheck(where: string, healthCheck: elbv2.HealthChec
   if (healthCheck.port !== undefined && healthCheck.port !== 'traffic-port') {
     throw new Error(`${where}: healthCheck.port must be 'traffic-port': the interface endpoint and the security groups carry only the route's port.`);
   }
-  const httpOnly = healthCheck.path !== undefined || healthCheck.healthyHttpCodes !== undefined;
-  if (healthCheck.protocol === elbv2.Protocol.TCP && httpOnly) {
+  if (healthCheck.protocol === elbv2.Protocol.TCP && asksForHttp(healthCheck)) {
     throw new Error(`${where}: healthCheck has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out.`);
   }
 }
@@ -22,12 +21,16 @@ export function validateHealthCheck(where: string, healthCheck: elbv2.HealthChec
  */
 export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined): elbv2.HealthCheck | undefined {
   if (healthCheck === undefined) return undefined;
-  const http = healthCheck.path !== undefined || healthCheck.healthyHttpCodes !== undefined;
   return {
     ...healthCheck,
-    protocol: healthCheck.protocol ?? (http ? elbv2.Protocol.HTTP : undefined),
+    protocol: healthCheck.protocol ?? (asksForHttp(healthCheck) ? elbv2.Protocol.HTTP : undefined),
     timeout: timeoutOf(healthCheck),
   };
+}
+
+/** Whether the check has settings only an HTTP check can use. */
+function asksForHttp(healthCheck: elbv2.HealthCheck): boolean {
+  return healthCheck.path !== undefined || healthCheck.healthyHttpCodes !== undefined;
 }
 
 /** The ALB's check of the endpoint addresses: always HTTP on the route's port. */

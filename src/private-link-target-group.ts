@@ -114,8 +114,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     validatePort(this.node.path, this.port);
     validateHealthCheck(this.node.path, props.healthCheck);
 
-    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets,
-      producer?.vpc, producer?.availabilityZones);
+    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets, producer);
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
       vpc: props.vpc,
       service: new ec2.InterfaceVpcEndpointService(this.endpointServiceName, this.port),

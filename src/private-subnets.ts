@@ -19,34 +19,39 @@ export function privateSubnetsOf(vpc: ec2.IVpc, needer: string): ec2.SubnetSelec
 /** `Fn::Select [i, Fn::GetAZs '']`: the zones of an environment-agnostic stack, comparable by index. */
 const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
 
+/** Where a producer's load balancer is: its VPC and the zones of its subnets. */
+export interface ProducerPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly availabilityZones: string[];
+}
+
 /**
- * The subnets for a route's interface endpoint, restricted to the Availability Zones the
- * producer's load balancer covers: an endpoint service is offered only in those zones, and
- * creating an endpoint in any other fails at deploy time.
+ * The subnets for a route's interface endpoint: at most one per Availability Zone, restricted to
+ * the zones the producer's load balancer covers: an endpoint service is offered only in those
+ * zones, and creating an endpoint in any other fails at deploy time.
  *
  * Default subnets outside those zones are left out; explicitly chosen ones are an error. Where a
  * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
- * Without `producerZones` (a service known by name only) the subnets are kept as selected.
+ * Without `producer` (a service known by name only) the subnets are kept as selected.
  */
 export function endpointSubnetsFor(
-  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producerVpc?: ec2.IVpc, producerZones?: string[],
+  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producer?: ProducerPlacement,
 ): ec2.SubnetSelection {
-  const subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producerVpc);
-  if (producerZones === undefined) {
+  const subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producer?.vpc);
+  const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
+  const sameZone = endpointKeys.find((key, index) => key !== undefined && endpointKeys.indexOf(key) !== index);
+  if (sameZone !== undefined) {
+    throw new Error(`${where}: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
+  }
+  if (producer === undefined) {
     // An endpoint service known by name only: its zones are not known here.
     return { subnets };
   }
-  const producerKeys = producerZones.map((zone) => zoneKey(scope, zone));
-  const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
+  const producerKeys = producer.availabilityZones.map((zone) => zoneKey(scope, zone));
   if ([...producerKeys, ...endpointKeys].includes(undefined)) {
     Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zonesUnknown',
       `${where}: cannot tell at synth time whether the producer's load balancer covers every Availability Zone of the endpoint subnets; the endpoint fails to create in a zone it does not cover.`);
     return { subnets };
-  }
-
-  const sameZone = endpointKeys.find((key, index) => endpointKeys.indexOf(key) !== index);
-  if (sameZone !== undefined) {
-    throw new Error(`${where}: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
   }
   const covered = subnets.filter((_, index) => producerKeys.includes(endpointKeys[index]));
   if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {

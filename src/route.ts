@@ -48,9 +48,10 @@ export interface PrivateLinkRouteOptions {
 
   /**
    * The VPC the instances run in. The route creates its own `PrivateLinkProducer` (Network Load
-   * Balancer and endpoint service) in it. Give either `producerVpc` and `instances`, or `producer`.
+   * Balancer and endpoint service) in it. Give `producerVpc` with `instances`,
+   * `autoScalingGroups` or `ipAddresses`; or, instead, `producer` or `endpointServiceName`.
    *
-   * @default - none: `producer` is given
+   * @default - none: `producer` or `endpointServiceName` is given
    */
   readonly producerVpc?: ec2.IVpc;
 
@@ -255,7 +256,7 @@ export function resolveRoute(route: PrivateLinkRouteOptions): ResolvedRoute {
     label,
     hosts,
     port,
-    priority: route.priority ?? derivePriority(hosts, pathPatterns.length > 0 ? pathPatterns : ['/*']),
+    priority: route.priority ?? derivePriority(hosts, matchedPathPatterns(pathPatterns)),
     pathPatterns,
     urlRewrite: route.stripPathPrefix ? prefixRewriteOf(where, path) : undefined,
   };
@@ -324,8 +325,7 @@ export function validateRouteSet(routes: RouteMatch[]): void {
     if (prefix === undefined) continue;
     for (const narrow of routes) {
       if (narrow === broad || narrow.priority < broad.priority) continue;
-      const narrowPatterns = narrow.pathPatterns.length > 0 ? narrow.pathPatterns : ['/*'];
-      if (hostsCover(broad.hosts, narrow.hosts) && narrowPatterns.every((pattern) => pattern.startsWith(prefix))) {
+      if (hostsCover(broad.hosts, narrow.hosts) && matchedPathPatterns(narrow.pathPatterns).every((pattern) => pattern.startsWith(prefix))) {
         throw new Error(`Route '${narrow.label}' (priority ${narrow.priority}) would never match: route '${broad.label}' (priority ${broad.priority}) matches all its requests first. Give '${narrow.label}' a lower priority than '${broad.label}'.`);
       }
     }
@@ -384,17 +384,20 @@ export function validateTargets(where: string, targets: ProducerTargets): void {
   if (ipAddresses.length > 0 && instances.length + groups.length > 0) {
     throw new Error(`${where}: IP addresses cannot be combined with instances or Auto Scaling groups: a target group has one target type.`);
   }
-  const lists: Array<[string, IConstruct[]]> = [['instance', instances], ['Auto Scaling group', groups]];
-  for (const [what, list] of lists) {
-    const twice = list.find((item, index) => list.indexOf(item) !== index);
-    if (twice) {
-      throw new Error(`${where}: ${what} '${twice.node.path}' is listed twice; a target group holds each target once.`);
+  const twice: Array<[string, string | undefined]> = [
+    ['instance', firstRepeated(instances)?.node.path],
+    ['Auto Scaling group', firstRepeated(groups)?.node.path],
+    ['IP address', firstRepeated(ipAddresses)],
+  ];
+  for (const [what, repeated] of twice) {
+    if (repeated !== undefined) {
+      throw new Error(`${where}: ${what} '${repeated}' is listed twice; a target group holds each target once.`);
     }
   }
-  const ipTwice = ipAddresses.find((ip, index) => ipAddresses.indexOf(ip) !== index);
-  if (ipTwice !== undefined) {
-    throw new Error(`${where}: IP address ${ipTwice} is listed twice; a target group holds each target once.`);
-  }
+}
+
+function firstRepeated<T>(list: T[]): T | undefined {
+  return list.find((item, index) => list.indexOf(item) !== index);
 }
 
 /** Whether every host `narrow` matches is one `broad` matches too (no hosts: any host). */
@@ -428,6 +431,11 @@ function validatePriority(where: string, priority: number): void {
   if (!Number.isInteger(priority) || priority < 1 || priority > MAX_RULE_PRIORITY) {
     throw new Error(`${where}: priority must be an integer from 1 to ${MAX_RULE_PRIORITY}, got ${priority}.`);
   }
+}
+
+/** The paths a rule matches: its path patterns, or every path (`/*`) for a rule on hosts only. */
+function matchedPathPatterns(pathPatterns: string[]): string[] {
+  return pathPatterns.length > 0 ? pathPatterns : ['/*'];
 }
 
 /** `/a` → [`/a`, `/a/*`]; `/` → [`/*`]; a path with wildcards → itself. */

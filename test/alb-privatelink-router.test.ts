@@ -333,7 +333,10 @@ describe('Availability Zones', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-i2'] });
   });
 
-  test('two endpoint subnets in one zone are rejected', () => {
+  test.each([
+    ['a producer the route creates', (web: ReturnType<typeof producer>): PrivateLinkRouteOptions => ({ producerVpc: web.vpc, instances: web.instances })],
+    ['a service known by name only', (): PrivateLinkRouteOptions => ({ endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' })],
+  ])('two endpoint subnets in one zone are rejected, for %s', (_what, target) => {
     const { stack, vpc, web } = threeZoneConsumer();
     const sameZone = ['10.0.200.0/24', '10.0.201.0/24'].map((cidrBlock, index) => new ec2.Subnet(stack, `Extra${index}`, {
       vpcId: vpc.vpcId, availabilityZone: 'eu-west-1a', cidrBlock,
@@ -341,8 +344,8 @@ describe('Availability Zones', () => {
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
       vpc,
       endpointSubnets: { subnets: sameZone },
-      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
-    })).toThrow(/Test\/Router\/a\/PrivateLink: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
+      routes: [{ path: '/a', id: 'a', ...target(web) }],
+    })).toThrow(/Test\/Router\/.*PrivateLink.*: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
   });
 
   test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
@@ -646,6 +649,20 @@ describe('routes to an endpoint service by name', () => {
     });
   });
 
+  test('routes to a service name imported from another stack share its endpoint', () => {
+    const { stack, vpc } = consumerStack();
+    new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', endpointServiceName: Fn.importValue('OrdersServiceName') },
+        { path: '/b', endpointServiceName: Fn.importValue('OrdersServiceName') },
+      ],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: { 'Fn::ImportValue': 'OrdersServiceName' } });
+  });
+
   test('routes sharing a service must agree on its health check', () => {
     const { stack, vpc } = consumerStack();
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
@@ -654,7 +671,7 @@ describe('routes to an endpoint service by name', () => {
         { path: '/a', endpointServiceName: serviceName, healthCheck: { path: '/a' } },
         { path: '/b', endpointServiceName: serviceName, healthCheck: { path: '/b' } },
       ],
-    })).toThrow(/route '\/b' and route '\/a' share endpoint service .* but give different healthCheck or deregistrationDelay/);
+    })).toThrow(/route '\/b' and route '\/a' share an endpoint service and port but give different healthCheck or deregistrationDelay/);
   });
 
   test('routes sharing a service agree on a delay given in minutes by one and in seconds by the other', () => {

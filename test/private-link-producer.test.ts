@@ -102,7 +102,7 @@ test('invalid input fails at construction naming the producer', () => {
   expect(() => new PrivateLinkProducer(stack, 'Mixed', { vpc: web.vpc, instances: web.instances, ipAddresses: ['10.0.0.5'] }))
     .toThrow(/Test\/Mixed: IP addresses cannot be combined with instances or Auto Scaling groups/);
   expect(() => new PrivateLinkProducer(stack, 'IpTwice', { vpc: web.vpc, ipAddresses: ['10.0.0.5', '10.0.0.5'] }))
-    .toThrow(/Test\/IpTwice: IP address 10.0.0.5 is listed twice/);
+    .toThrow(/Test\/IpTwice: IP address '10.0.0.5' is listed twice/);
   expect(() => new PrivateLinkProducer(stack, 'BadPort', { vpc: web.vpc, instances: web.instances, port: 0 }))
     .toThrow(/Test\/BadPort: port must be an integer from 1 to 65535, got 0/);
   expect(() => new PrivateLinkProducer(stack, 'NoSubnets', { vpc: web.vpc, instances: web.instances, vpcSubnets: { subnets: [] } }))
