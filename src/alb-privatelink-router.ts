@@ -8,7 +8,7 @@ import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 import { selectedSubnets } from './private-subnets';
-import { PrivateLinkRouteOptions, resolveRoute, ResolvedRoute, RouteMatch, routeIdOf, routeLabelOf, validatePort, validateRouteSet } from './route';
+import { createsProducer, PrivateLinkRouteOptions, resolveRoute, ResolvedRoute, RouteMatch, routeIdOf, routeLabelOf, validatePort, validateRouteSet } from './route';
 
 /** Properties of a `PrivateLinkRoute`. */
 export interface PrivateLinkRouteProps {
@@ -104,17 +104,19 @@ export class PrivateLinkRoute extends Construct {
     this.port = route.port;
 
     const given = props.privateLinkTargetGroup;
-    const givenFits = given && (options.producer
-      ? given.producer === options.producer
-      : given.producer === undefined && options.endpointServiceName !== undefined
-        && serviceKeyOf(this, given.endpointServiceName, given.port) === serviceKeyOf(this, options.endpointServiceName, this.port));
-    if (given && options.producer === undefined && options.endpointServiceName === undefined) {
-      throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' cannot serve a route that creates its own producer; name the group's producer or service in the route, or leave privateLinkTargetGroup out.`);
+    if (given) {
+      if (createsProducer(options)) {
+        throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' cannot serve a route that creates its own producer; name the group's producer or service in the route, or leave privateLinkTargetGroup out.`);
+      }
+      const fits = options.producer
+        ? given.producer === options.producer
+        : given.producer === undefined
+          && serviceKeyOf(this, given.endpointServiceName, given.port) === serviceKeyOf(this, options.endpointServiceName!, this.port);
+      if (!fits) {
+        throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
+      }
     }
-    if (given && !givenFits) {
-      throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
-    }
-    this.producer = options.producer ?? (options.endpointServiceName === undefined ? this.createProducer(props, route.label) : undefined);
+    this.producer = createsProducer(options) ? this.createProducer(props, route.label) : options.producer;
     this.privateLinkTargetGroup = given ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
       vpc: props.vpc,
       producer: this.producer,
@@ -490,7 +492,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     });
     this.routeList.push(added);
     this.routeMatches.push(resolved);
-    if (route.producer === undefined && route.endpointServiceName === undefined) {
+    if (createsProducer(route)) {
       this.warnOfDuplicateProducer(route, resolved, added);
     }
     return added;
@@ -597,7 +599,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    */
   private sharedTargetGroupFor(route: PrivateLinkRouteOptions, resolved: ResolvedRoute): PrivateLinkTargetGroup | undefined {
     const serviceName = route.endpointServiceName;
-    if (!route.producer && serviceName === undefined) {
+    if (createsProducer(route)) {
       return undefined;
     }
     const key = route.producer ?? serviceKeyOf(this, serviceName!, resolved.port);

@@ -366,6 +366,11 @@ function portOf(where: string, route: PrivateLinkRouteOptions): number {
   return port;
 }
 
+/** Whether a route creates its own producer, rather than naming a `producer` or an `endpointServiceName`. */
+export function createsProducer(route: PrivateLinkRouteOptions): boolean {
+  return route.producer === undefined && route.endpointServiceName === undefined;
+}
+
 /** What a producer can send traffic to. */
 export interface ProducerTargets {
   readonly instances?: ec2.IInstance[];
@@ -481,8 +486,7 @@ function hasWildcard(path: string): boolean {
  * them keeps the ID) and then the path: `api.example.com`, `api.example.com-v2`.
  */
 export function routeIdOf(route: PrivateLinkRouteOptions): string {
-  const trimmed = (route.path ?? '/').replace(/^\/+|\/+$/g, '');
-  const pathId = trimmed.split('/').filter((segment) => segment !== '').join('-');
+  const pathId = (route.path ?? '/').split('/').filter((segment) => segment !== '').join('-');
   if (route.hosts && route.hosts.length > 0) {
     const firstHost = route.hosts.map((host) => host.toLowerCase()).sort()[0];
     return pathId === '' ? firstHost : `${firstHost}-${pathId}`;
