@@ -63,6 +63,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    // Offline deploy checks: aws-cdk's own diff engine, and the SDK clients that aws-cdk-lib's
+    // AwsCustomResource handler loads (the Lambda runtime provides them in AWS).
+    '@aws-cdk/cloudformation-diff',
+    '@aws-sdk/client-ec2',
+    '@aws-sdk/client-elastic-load-balancing-v2',
   ],
 
   tsconfigDevFile: 'tsconfig.dev.json',
