@@ -1,6 +1,5 @@
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
 import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
 import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 

@@ -2,6 +2,9 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
+/** The public SSM parameter that names the newest Amazon Linux 2023 image for arm64. */
+const AMAZON_LINUX_2023_ARM64 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
+
 /** Properties of a `WebServer`. */
 export interface WebServerProps {
   readonly vpc: ec2.IVpc;
@@ -29,7 +32,8 @@ export class WebServer extends ec2.Instance {
       'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 60")',
       'INSTANCE_ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
       `mkdir -p /var/www/${props.section}`,
-      `PAGE="<h1>${props.section}</h1><p>${props.serverName} ($INSTANCE_ID) answered.</p>"`,
+      // The shell fills in $INSTANCE_ID; echo adds a newline after the page.
+      `PAGE="${pageOf(props.section, props.serverName, '$INSTANCE_ID')}"`,
       'echo "$PAGE" > /var/www/index.html',
       `echo "$PAGE" > /var/www/${props.section}/index.html`,
       "cat > /etc/systemd/system/web.service <<'UNIT'",
@@ -51,7 +55,10 @@ export class WebServer extends ec2.Instance {
       vpc: props.vpc,
       vpcSubnets: { subnets: [props.subnet] },
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      // Resolved by EC2 when the instance launches, not by CloudFormation on every deploy: a
+      // newer image published by AWS then never replaces running servers (all four at once, and
+      // in the producer-stack test an instance whose ID another stack imports).
+      machineImage: ec2.MachineImage.resolveSsmParameterAtLaunch(AMAZON_LINUX_2023_ARM64, { os: ec2.OperatingSystemType.LINUX }),
       securityGroup: props.securityGroup,
       requireImdsv2: true,
       associatePublicIpAddress: false,
@@ -63,6 +70,14 @@ export class WebServer extends ec2.Instance {
       { id: 'AwsSolutions-EC29', reason: 'Example web server: cdk destroy and integ-runner must be able to terminate it.' },
     );
   }
+}
+
+/**
+ * The page a `WebServer` serves, without the newline `echo` adds; tests match assertions against
+ * it, so it must stay the one source of the text.
+ */
+export function pageOf(section: string, serverName: string, instanceId: string): string {
+  return `<h1>${section}</h1><p>${serverName} (${instanceId}) answered.</p>`;
 }
 
 /** A VPC with isolated subnets only (no NAT, no internet gateway) in two Availability Zones. */

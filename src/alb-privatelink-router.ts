@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { endpointCreatorOf } from './endpoint-creator';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
@@ -56,6 +57,14 @@ export interface PrivateLinkRouteProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * The Availability Zones of the listener's load balancer. The ALB never sends a request to an
+   * IP target in a zone it is not enabled in, so the endpoint's subnets are kept to these zones.
+   *
+   * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
+   */
+  readonly loadBalancerAvailabilityZones?: string[];
 }
 
 /**
@@ -126,6 +135,7 @@ export class PrivateLinkRoute extends Construct {
       deregistrationDelay: options.deregistrationDelay,
       endpointSubnets: props.endpointSubnets,
       endpointSecurityGroup: props.endpointSecurityGroup,
+      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
     });
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
@@ -140,6 +150,13 @@ export class PrivateLinkRoute extends Construct {
       conditions,
       action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
     });
+    // Named after its listener and priority, not the route. CloudFormation creates a resource
+    // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
+    // priority the listener already holds (PriorityInUse). So an edit that keeps the priority
+    // (another id, path, hosts or producer) updates the rule in place, and one that changes it
+    // creates the rule at a priority no rule of the old template holds on this listener.
+    const cfnRule = this.listenerRule.node.defaultChild as elbv2.CfnListenerRule;
+    cfnRule.overrideLogicalId(`${Names.uniqueId(props.listener)}Rule${this.priority}`);
     if (route.urlRewrite) {
       // The L2 rule has no transforms yet; the CloudFormation resource does.
       (this.listenerRule.node.defaultChild as elbv2.CfnListenerRule).transforms = [{
@@ -181,6 +198,9 @@ export class PrivateLinkRoute extends Construct {
       healthCheck: options.healthCheck,
       deregistrationDelay: options.deregistrationDelay,
       deletionProtection: props.deletionProtection,
+      // Only this deployment's endpoint may connect, not one that anybody else in the account
+      // creates to reach the instances around the ALB.
+      allowedPrincipals: [endpointCreatorOf(this, `Route '${label}'`)],
     });
   }
 }
@@ -319,9 +339,14 @@ export interface AlbPrivateLinkRouterProps {
 
   /**
    * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
-   * quota is raised; raise this after raising the quota.
+   * quota is raised; raise this after raising the quota. Other quotas bind sooner: each route
+   * that creates its producer adds a Network Load Balancer (50 per Region by default), and each
+   * producer that routes reach adds an interface endpoint to the consumer VPC (50 per VPC by
+   * default).
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html
    * @default 100
    */
   readonly maxRoutes?: number;
@@ -360,6 +385,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
   private readonly vpc: ec2.IVpc;
   private readonly endpointSubnets?: ec2.SubnetSelection;
+  private readonly loadBalancerAvailabilityZones: string[];
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
   private readonly routeList: PrivateLinkRoute[] = [];
@@ -397,10 +423,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       allowAllOutbound: false,
     });
 
+    // aws-cdk-lib's default placement, made explicit so that the endpoints can follow its zones.
+    const loadBalancerSubnets = props.loadBalancerSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
+    this.loadBalancerAvailabilityZones = props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones;
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing,
-      vpcSubnets: props.loadBalancerSubnets,
+      vpcSubnets: loadBalancerSubnets,
       securityGroup,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
@@ -475,7 +504,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: route '${label}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
     }
     if (this.routeList.length >= this.maxRoutes) {
-      throw new Error(`${this.node.path}: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes.`);
+      throw new Error(`${this.node.path}: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes. Past 50 routes the default quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC need raising too.`);
     }
 
     // Checked before building: a route's constructor already adds rules to shared security groups.
@@ -486,6 +515,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       listener: this.listener,
       vpc: this.vpc,
       endpointSubnets: this.endpointSubnets,
+      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
       endpointSecurityGroup: this.endpointSecurityGroup,
       privateLinkTargetGroup: this.sharedTargetGroupFor(route, resolved),
       deletionProtection: this.deletionProtection,
@@ -623,6 +653,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       healthCheck: route.healthCheck,
       deregistrationDelay: route.deregistrationDelay,
       endpointSubnets: this.endpointSubnets,
+      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
       endpointSecurityGroup: this.endpointSecurityGroup,
     });
     this.sharedTargetGroups.set(key, { targetGroup, settings, firstLabel: resolved.label });

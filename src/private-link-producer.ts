@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { accountRootOf } from './endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './health-check';
 import { privateSubnetsOf, selectedSubnets } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validatePort, validateTargets } from './route';
@@ -77,17 +78,26 @@ export interface PrivateLinkProducerProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * The principals allowed to create endpoints to the service.
+   * The principals allowed to create endpoints to the service: accounts
+   * (`arn:aws:iam::111111111111:root`), IAM roles or IAM users. The load balancer does not apply
+   * its security group to PrivateLink traffic, so these principals are the service's only gate:
+   * whoever may connect an endpoint reaches the targets directly, around any ALB in front.
+   * Name the principal that deploys the consumer's endpoint (with the CDK's default synthesizer,
+   * the consumer stack's CloudFormation execution role) to admit that deployment only.
    *
-   * @default - the account of the stack this producer is in
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
+   * @default - the account of the stack this producer is in (aws-cdk-lib's
+   * `VpcEndpointService` admits no one by default). A route that creates its producer admits
+   * only its own stack's CloudFormation execution role.
    */
   readonly allowedPrincipals?: iam.ArnPrincipal[];
 
   /**
-   * Whether the service owner must accept each endpoint connection. With `true`, a consumer's
-   * endpoint (and so its deployment) waits until someone accepts it.
+   * Whether the service owner must accept each endpoint connection. A route to a producer that
+   * requires acceptance fails synthesis: nothing would accept its endpoint, and its deployment
+   * would never finish. Use it for consumers outside this app, whose connections you accept.
    *
-   * @default false
+   * @default false (aws-cdk-lib's `VpcEndpointService` defaults to true)
    */
   readonly acceptanceRequired?: boolean;
 
@@ -103,7 +113,7 @@ export interface PrivateLinkProducerProps {
    * Whether each load balancer node distributes traffic to instances in every Availability
    * Zone. Without it, an endpoint interface in one zone reaches only the instances in that zone.
    *
-   * @default true
+   * @default true (aws-cdk-lib's `NetworkLoadBalancer` defaults to false)
    */
   readonly crossZoneEnabled?: boolean;
 }
@@ -144,6 +154,9 @@ export class PrivateLinkProducer extends Construct {
   /** The deregistration delay given in the props, which the consumer's ALB target group uses too. */
   public readonly deregistrationDelay?: Duration;
 
+  /** Whether the service owner must accept each endpoint connection. */
+  public readonly acceptanceRequired: boolean;
+
   /**
    * The Availability Zones of the load balancer's subnets: consumers can create endpoints to the
    * service in these zones only.
@@ -165,6 +178,7 @@ export class PrivateLinkProducer extends Construct {
     }
     this.healthCheck = props.healthCheck;
     this.deregistrationDelay = props.deregistrationDelay;
+    this.acceptanceRequired = props.acceptanceRequired ?? false;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -181,8 +195,11 @@ export class PrivateLinkProducer extends Construct {
       securityGroups: [this.securityGroup],
       crossZoneEnabled: props.crossZoneEnabled ?? true,
       deletionProtection: props.deletionProtection ?? false,
-      // PrivateLink traffic arrives from consumers' addresses, which may overlap this VPC's and
-      // cannot be named in a rule here; the endpoint service's allowed principals gate it instead.
+      // Evaluated on PrivateLink traffic, inbound rules would see the consumer's client addresses
+      // (the ALB's nodes), which any other VPC may reuse: PrivateLink exists for overlapping
+      // ranges. They would block nothing an attacker could not get around, so the endpoint
+      // service's allowed principals are the gate instead.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html#security-group-considerations
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
     });
 
@@ -225,12 +242,8 @@ export class PrivateLinkProducer extends Construct {
 
     this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
       vpcEndpointServiceLoadBalancers: [this.loadBalancer],
-      acceptanceRequired: props.acceptanceRequired ?? false,
-      allowedPrincipals: props.allowedPrincipals ?? [new iam.ArnPrincipal(Stack.of(this).formatArn({
-        service: 'iam',
-        region: '',
-        resource: 'root',
-      }))],
+      acceptanceRequired: this.acceptanceRequired,
+      allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
     });
   }
 }

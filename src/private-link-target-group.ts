@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -68,6 +69,15 @@ export interface PrivateLinkTargetGroupProps {
    * @default - a new security group with no rules; allow the ALB with `connections`
    */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The Availability Zones of the ALB's subnets. The ALB never sends a request to an IP target
+   * in a zone it is not enabled in, so endpoint subnets are kept to these zones: default ones
+   * outside them are left out, explicitly chosen ones fail synthesis.
+   *
+   * @default - not checked
+   */
+  readonly loadBalancerAvailabilityZones?: string[];
 }
 
 /**
@@ -114,8 +124,14 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     validatePort(this.node.path, this.port);
     validateHealthCheck(this.node.path, props.healthCheck);
 
-    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets, producer);
-    this.endpoint = new ec2.InterfaceVpcEndpoint(this, 'Endpoint', {
+    if (producer?.acceptanceRequired) {
+      throw new Error(`${this.node.path}: producer '${producer.node.path}' requires acceptance of each endpoint connection, and nothing accepts this endpoint's, so the deployment would never finish; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
+    }
+    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets, producer, props.loadBalancerAvailabilityZones);
+    // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
+    // it, registers its addresses and only then deletes the old one. Updated in place, the old
+    // network interfaces would be gone while the ALB still sent requests to their addresses.
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${subnetSetIdOf(this, endpointSubnets)}`, {
       vpc: props.vpc,
       service: new ec2.InterfaceVpcEndpointService(this.endpointServiceName, this.port),
       subnets: endpointSubnets,
@@ -148,4 +164,10 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       deregistrationDelay: props.deregistrationDelay ?? producer?.deregistrationDelay,
     });
   }
+}
+
+/** A short, stable ID part for a set of subnets, whatever their order (subnet IDs may be tokens). */
+function subnetSetIdOf(scope: Construct, selection: ec2.SubnetSelection): string {
+  const subnetIds = (selection.subnets ?? []).map((subnet) => JSON.stringify(Stack.of(scope).resolve(subnet.subnetId))).sort();
+  return createHash('sha256').update(subnetIds.join('\n')).digest('hex').slice(0, 8).toUpperCase();
 }

@@ -25,40 +25,58 @@ export interface ProducerPlacement {
   readonly availabilityZones: string[];
 }
 
+/** Zones the endpoint subnets must stay within, and who imposes them, for messages. */
+interface ZoneLimit {
+  /** `the producer's load balancer`, `the ALB`. */
+  readonly owner: string;
+  readonly availabilityZones: string[];
+}
+
 /**
  * The subnets for a route's interface endpoint: at most one per Availability Zone, restricted to
- * the zones the producer's load balancer covers: an endpoint service is offered only in those
- * zones, and creating an endpoint in any other fails at deploy time.
+ * the zones the producer's load balancer covers (an endpoint service is offered only in those
+ * zones, and creating an endpoint in any other fails at deploy time) and to the zones of the ALB
+ * (an ALB reports an IP target in a zone it is not enabled in as `unused` and never sends it a
+ * request).
  *
  * Default subnets outside those zones are left out; explicitly chosen ones are an error. Where a
  * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
- * Without `producer` (a service known by name only) the subnets are kept as selected.
+ * Without `producer` (a service known by name only) its zones are not checked; without
+ * `loadBalancerZones`, the ALB's are not.
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-type
  */
 export function endpointSubnetsFor(
-  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, producer?: ProducerPlacement,
+  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined,
+  producer?: ProducerPlacement, loadBalancerZones?: string[],
 ): ec2.SubnetSelection {
-  const subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producer?.vpc);
-  const endpointKeys = subnets.map((subnet) => zoneKey(scope, subnet.availabilityZone));
-  const sameZone = endpointKeys.find((key, index) => key !== undefined && endpointKeys.indexOf(key) !== index);
+  let subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producer?.vpc);
+  const keysOf = (zones: string[]) => zones.map((zone) => zoneKey(scope, zone));
+  const sameZone = keysOf(subnets.map((subnet) => subnet.availabilityZone))
+    .find((key, index, keys) => key !== undefined && keys.indexOf(key) !== index);
   if (sameZone !== undefined) {
     throw new Error(`${where}: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
   }
-  if (producer === undefined) {
-    // An endpoint service known by name only: its zones are not known here.
-    return { subnets };
+  const limits: ZoneLimit[] = [
+    ...(producer ? [{ owner: "the producer's load balancer", availabilityZones: producer.availabilityZones }] : []),
+    ...(loadBalancerZones ? [{ owner: 'the ALB', availabilityZones: loadBalancerZones }] : []),
+  ];
+  for (const limit of limits) {
+    const endpointKeys = keysOf(subnets.map((subnet) => subnet.availabilityZone));
+    const allowedKeys = keysOf(limit.availabilityZones);
+    if ([...allowedKeys, ...endpointKeys].includes(undefined)) {
+      Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zonesUnknown',
+        `${where}: cannot tell at synth time whether ${limit.owner} covers every Availability Zone of the endpoint subnets; an endpoint subnet in a zone it does not cover breaks the route at deploy time.`);
+      continue;
+    }
+    const covered = subnets.filter((_, index) => allowedKeys.includes(endpointKeys[index]));
+    if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {
+      const missing = endpointKeys.filter((key) => !allowedKeys.includes(key)).map(zoneLabel);
+      throw new Error(`${where}: the endpoint subnets are in Availability Zones (${missing.join(', ')}) where ${limit.owner} has no subnet (it has ${allowedKeys.map(zoneLabel).join(', ')}); choose endpoint subnets in its zones, or give it subnets in these.`);
+    }
+    subnets = covered;
   }
-  const producerKeys = producer.availabilityZones.map((zone) => zoneKey(scope, zone));
-  if ([...producerKeys, ...endpointKeys].includes(undefined)) {
-    Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zonesUnknown',
-      `${where}: cannot tell at synth time whether the producer's load balancer covers every Availability Zone of the endpoint subnets; the endpoint fails to create in a zone it does not cover.`);
-    return { subnets };
-  }
-  const covered = subnets.filter((_, index) => producerKeys.includes(endpointKeys[index]));
-  if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {
-    const missing = endpointKeys.filter((key) => !producerKeys.includes(key)).map(zoneLabel);
-    throw new Error(`${where}: the endpoint subnets are in Availability Zones (${missing.join(', ')}) where the producer's load balancer has no subnet (it has ${producerKeys.map(zoneLabel).join(', ')}); choose endpoint subnets in the producer's zones, or give the producer subnets in these.`);
-  }
-  return { subnets: covered };
+  return { subnets };
 }
 
 /** A zone name as a comparable string, or undefined for a token that cannot be compared. */

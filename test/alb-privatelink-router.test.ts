@@ -235,11 +235,9 @@ describe('changing the route list', () => {
   /** Logical IDs of every resource of each route, keyed by route path. */
   function routeResources(paths: string[]): Map<string, string[]> {
     const { stack, router } = build((web) => paths.map((path) => ({ path, producerVpc: web.vpc, instances: web.instances })));
-    const template = Template.fromStack(stack).toJSON();
-    return new Map(router.routes.map((route) => {
-      const prefix = stack.getLogicalId(route.listenerRule.node.defaultChild as never).replace(/Rule[0-9A-F]{8}$/, '');
-      return [route.path, Object.keys(template.Resources).filter((id) => id.startsWith(prefix))];
-    }));
+    return new Map(router.routes.map((route) => [route.path, route.node.findAll()
+      .filter((child): child is CfnResource => child instanceof CfnResource)
+      .map((resource) => stack.resolve(resource.logicalId) as string)]));
   }
 
   test('adding, removing or reordering routes leaves the other routes\' logical IDs and priorities alone', () => {
@@ -749,7 +747,7 @@ test('no route refers to, or waits for, another route\'s resources', () => {
   const resources = Template.fromStack(stack).toJSON().Resources;
   const idsOf = (route: PrivateLinkRoute) => new Set(route.node.findAll()
     .filter((child): child is CfnResource => child instanceof CfnResource)
-    .map((resource) => stack.getLogicalId(resource)));
+    .map((resource) => stack.resolve(resource.logicalId) as string));
   const routeIds = router.routes.map(idsOf);
   router.routes.forEach((route, index) => {
     const others = new Set(routeIds.filter((_, other) => other !== index).flatMap((ids) => [...ids]));

@@ -1,6 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
 
 /** Options of `consumerStack`. */
 export interface ConsumerStackOptions {
@@ -50,8 +51,12 @@ export function producer(stack: Stack, id: string, count = 2): { vpc: ec2.Vpc; i
 }
 
 /** The logical ID CloudFormation gives a construct's default resource. */
-export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as never);
+export function logicalId(stack: Stack, construct: IConstruct): string {
+  // Through wrappers such as AwsCustomResource, whose default child is an L2 CustomResource; the
+  // element's own logicalId honours overrideLogicalId, which stack.getLogicalId does not.
+  let element = construct.node.defaultChild;
+  while (element && !(element instanceof CfnElement)) element = element.node.defaultChild;
+  return stack.resolve((element as CfnElement).logicalId);
 }
 
 /**
