@@ -1,4 +1,4 @@
-import { Annotations, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { Annotations, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
@@ -21,7 +21,9 @@ import { IConstruct } from 'constructs';
 export function endpointCreatorOf(scope: IConstruct, where: string): iam.ArnPrincipal {
   const stack = Stack.of(scope);
   if (stack.synthesizer instanceof DefaultStackSynthesizer) {
-    return new iam.ArnPrincipal(stack.synthesizer.cloudFormationExecutionRoleArn);
+    // The synthesizer writes the ARN with `${AWS::AccountId}`-style placeholders for the CLI;
+    // in a template they need Fn::Sub.
+    return new iam.ArnPrincipal(Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn));
   }
   Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:endpointServiceOpenToAccount',
     `${where}: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${stack.account}, and any of them could connect an endpoint of their own to it, around the ALB. Use the DefaultStackSynthesizer, or create the PrivateLinkProducer yourself with allowedPrincipals.`);
