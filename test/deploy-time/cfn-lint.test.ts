@@ -90,8 +90,8 @@ function describeFinding(finding: Finding): string {
  * exempt: rule E1152, on an instance's ImageId, for a `resolve:ssm:` value.
  */
 function isLaunchTimeImageId(finding: Finding): boolean {
-  const path = finding.Location?.Path ?? [];
-  return finding.Rule.Id === 'E1152' && path[path.length - 1] === 'ImageId' && finding.Message.startsWith("'resolve:ssm:");
+  const location = finding.Location?.Path ?? [];
+  return finding.Rule.Id === 'E1152' && location[location.length - 1] === 'ImageId' && finding.Message.startsWith("'resolve:ssm:");
 }
 
 /** Fails on any error and any warning outside ALLOWED_WARNINGS, listing them all. */
