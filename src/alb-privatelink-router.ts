@@ -188,7 +188,9 @@ export class PrivateLinkRoute extends Construct {
     if (options.producerSubnets) {
       selectedSubnets(`Route '${label}'`, 'producer subnets', producerVpc, options.producerSubnets, props.vpc);
     }
-    return new PrivateLinkProducer(this, 'Producer', {
+    // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
+    // builds a new producer (and endpoint) before the old one is deleted.
+    return new PrivateLinkProducer(this, `Producer${Names.uniqueId(producerVpc)}`, {
       vpc: producerVpc,
       instances: options.instances,
       autoScalingGroups: options.autoScalingGroups,

@@ -1,0 +1,365 @@
+import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../../src';
+
+/*
+ * What CloudFormation does with an edit of the router, judged by aws-cdk's own diff engine (the
+ * one `cdk diff` uses) on the templates before and after. CloudFormation creates new and
+ * replacement resources first, updates in place, and deletes what the new template dropped
+ * last, so two things must hold for every edit:
+ * - no listener rule is created, or moved, to a priority that a rule of the old template still
+ *   holds on the same listener (ELB answers PriorityInUse and the stack rolls back);
+ * - no security group rule is created under a new logical ID while the same rule still exists
+ *   under its old one (EC2 answers InvalidPermission.Duplicate).
+ * Each edit also states which resources it creates, replaces and removes, and which routes.
+ */
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/** A route of the base app: a path to the instances of one producer VPC, by letter. */
+interface RouteSpec extends Omit<PrivateLinkRouteOptions, 'producerVpc' | 'instances'> {
+  readonly vpc: 'A' | 'B' | 'C';
+  /** Which of the VPC's two instances serve it. Default both. */
+  readonly instances?: number[];
+}
+
+interface AppSpec {
+  readonly routes: RouteSpec[];
+  readonly router?: Omit<AlbPrivateLinkRouterProps, 'vpc' | 'routes'>;
+}
+
+const BASE: RouteSpec[] = [
+  { path: '/a', vpc: 'A' },
+  { path: '/b', vpc: 'B', priority: 100 },
+  { path: '/c', vpc: 'C', priority: 200 },
+];
+
+/** The template of a stack with a consumer VPC, three producer VPCs of two instances each, and a router. */
+function templateOf(spec: AppSpec): Record<string, any> {
+  const app = new App({
+    context: {
+      'aws:cdk:enable-path-metadata': true,
+      [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ZONES,
+    },
+  });
+  const stack = new Stack(app, 'Edge', { env: ENV });
+  const vpc = new ec2.Vpc(stack, 'Consumer', {
+    maxAzs: 3,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => {
+    const producerVpc = new ec2.Vpc(stack, `Vpc${letter}`, {
+      maxAzs: 3,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'web', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const securityGroup = new ec2.SecurityGroup(stack, `Web${letter}SecurityGroup`, { vpc: producerVpc, allowAllOutbound: false });
+    const instances = [0, 1].map((index) => new ec2.Instance(stack, `Web${letter}${index}`, {
+      vpc: producerVpc,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+      machineImage: ec2.MachineImage.genericLinux({ [ENV.region]: 'ami-0123456789abcdef0' }),
+      securityGroup,
+    }));
+    return [letter, { vpc: producerVpc, instances }];
+  }));
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    ...spec.router,
+    routes: spec.routes.map(({ vpc: letter, instances, ...options }) => ({
+      ...options,
+      producerVpc: producers[letter].vpc,
+      instances: (instances ?? [0, 1]).map((index) => producers[letter].instances[index]),
+    })),
+  });
+  return Template.fromStack(stack).toJSON();
+}
+
+type Change = 'create' | 'replace' | 'update' | 'remove';
+
+/** One resource's change, with the route (construct ID under the router) or part it belongs to. */
+interface ResourceChange {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly change: Change;
+  /** The route's construct ID, `router` for the router's own resources, `instances` for rules on their security groups. */
+  readonly owner: string;
+}
+
+function changeOf(difference: ResourceDifference): Change | undefined {
+  if (difference.isAddition) return 'create';
+  if (difference.isRemoval) return 'remove';
+  switch (difference.changeImpact) {
+    case ResourceImpact.WILL_REPLACE:
+    case ResourceImpact.MAY_REPLACE:
+      return 'replace';
+    case ResourceImpact.WILL_UPDATE:
+      return 'update';
+    default:
+      // The engine knows no update behaviour of custom resource types and calls their changes
+      // NO_CHANGE, but CloudFormation sends an Update whenever a property differs.
+      return hasPropertyChanges(difference) ? 'update' : undefined;
+  }
+}
+
+function hasPropertyChanges(difference: ResourceDifference): boolean {
+  let changed = false;
+  difference.forEachDifference((kind, _name, value) => {
+    changed ||= kind === 'Property' && value.isDifferent;
+  });
+  return changed;
+}
+
+/** The route a resource belongs to, read from its construct path: `Edge/Router/<route>/...`. */
+function ownerOf(resource: Record<string, any> | undefined): string {
+  const path: string = resource?.Metadata?.['aws:cdk:path'] ?? '';
+  const [, router, child] = path.split('/');
+  // The rules that let each route's NLB in live on the instances' security groups.
+  if (/^Web[ABC]SecurityGroup$/.test(router)) return 'instances';
+  if (router !== 'Router') return 'other';
+  return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket'].includes(child) ? 'router' : child;
+}
+
+/**
+ * Every resource the update changes, as aws-cdk's diff engine classifies it, plus what the
+ * engine cannot see in the templates' text: a resource that refers to a replaced resource (a new
+ * physical ID), or to a custom resource that runs again (new attributes), gets those new values
+ * and is updated too.
+ */
+function changesOf(before: Record<string, any>, after: Record<string, any>): ResourceChange[] {
+  const changes = new Map<string, ResourceChange>();
+  fullDiff(before, after).resources.forEachDifference((logicalId, difference) => {
+    const change = changeOf(difference);
+    if (change === undefined) return;
+    const resource = difference.newValue ?? difference.oldValue;
+    changes.set(logicalId, { logicalId, type: resource!.Type, change, owner: ownerOf(resource) });
+  });
+  const changesValues = (c: ResourceChange) => c.change === 'replace' || (c.change === 'update' && c.type.startsWith('Custom::'));
+  let sources = [...changes.values()].filter(changesValues);
+  while (sources.length > 0) {
+    const sourceIds = new Set(sources.map((c) => c.logicalId));
+    sources = Object.entries<any>(after.Resources)
+      .filter(([logicalId, resource]) => !changes.has(logicalId) && referencedIds(resource.Properties).some((id) => sourceIds.has(id)))
+      .map(([logicalId, resource]) => ({ logicalId, type: resource.Type, change: 'update' as const, owner: ownerOf(resource) }));
+    sources.forEach((c) => changes.set(c.logicalId, c));
+    sources = sources.filter(changesValues);
+  }
+  return [...changes.values()];
+}
+
+/** The logical IDs a template value refers to with Ref or Fn::GetAtt. */
+function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedIds);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    if (key === 'Ref' && typeof inner === 'string') return [inner];
+    if (key === 'Fn::GetAtt' && Array.isArray(inner)) return [String(inner[0])];
+    return referencedIds(inner);
+  });
+}
+
+/** `[listener, priority]` of every listener rule of a template, by logical ID. */
+function listenerRulesOf(template: Record<string, any>): Map<string, string> {
+  return new Map(Object.entries<any>(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
+    .map(([logicalId, resource]) => [logicalId, JSON.stringify([resource.Properties.ListenerArn, resource.Properties.Priority])]));
+}
+
+/**
+ * Listener rules that the update creates or moves to a priority another rule of the old template
+ * holds on the same listener. That rule is still there while CloudFormation creates and updates
+ * (it deletes only at the end), and ELB refuses a second rule at one priority.
+ */
+function priorityClashesOf(before: Record<string, any>, after: Record<string, any>): string[] {
+  const oldRules = listenerRulesOf(before);
+  return [...listenerRulesOf(after)]
+    .filter(([logicalId, slot]) => oldRules.get(logicalId) !== slot)
+    .flatMap(([logicalId, slot]) => [...oldRules]
+      .filter(([oldId, oldSlot]) => oldId !== logicalId && oldSlot === slot)
+      .map(([oldId]) => `${logicalId} takes ${slot} from ${oldId}`));
+}
+
+const SECURITY_GROUP_RULE_TYPES = ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'];
+
+/** A security group rule as EC2 identifies it: group, protocol, ports and peer (not its description). */
+function ruleIdentityOf(resource: Record<string, any>): string {
+  const { Description: _description, ...identity } = resource.Properties;
+  return JSON.stringify([resource.Type, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]);
+}
+
+/**
+ * Security group rules the update creates under a new logical ID while the same rule of the old
+ * template, under another logical ID, still exists: EC2 refuses a duplicate rule.
+ */
+function duplicateSecurityGroupRulesOf(before: Record<string, any>, after: Record<string, any>): string[] {
+  const rulesOf = (template: Record<string, any>) => Object.entries<any>(template.Resources)
+    .filter(([, resource]) => SECURITY_GROUP_RULE_TYPES.includes(resource.Type));
+  const oldRules = rulesOf(before);
+  return rulesOf(after)
+    .filter(([logicalId]) => before.Resources[logicalId] === undefined)
+    .flatMap(([logicalId, resource]) => oldRules
+      .filter(([oldId, oldResource]) => after.Resources[oldId] === undefined && ruleIdentityOf(oldResource) === ruleIdentityOf(resource))
+      .map(([oldId]) => `${logicalId} duplicates ${oldId}`));
+}
+
+/** `<owner> <change> <type>` lines, sorted and unique: what an edit does, for the table below. */
+function summaryOf(changes: ResourceChange[]): string[] {
+  return [...new Set(changes.map((c) => `${c.owner} ${c.change} ${c.type.replace(/^AWS::|^Custom::/, '')}`))].sort();
+}
+
+const before = templateOf({ routes: BASE });
+const certificate = elbv2.ListenerCertificate.fromArn(`arn:aws:acm:${ENV.region}:${ENV.account}:certificate/abc`);
+
+/** What a route that creates its producer is made of, apart from its listener rule. */
+const PRODUCER = ['EC2::SecurityGroup', 'EC2::SecurityGroupEgress', 'EC2::VPCEndpointService', 'EC2::VPCEndpointServicePermissions',
+  'ElasticLoadBalancingV2::Listener', 'ElasticLoadBalancingV2::LoadBalancer', 'ElasticLoadBalancingV2::TargetGroup'];
+const CONSUMER = ['EC2::VPCEndpoint', 'ElasticLoadBalancingV2::TargetGroup', 'EndpointIpAddresses'];
+
+/** `<owner> <change> <type>` for each type. */
+const each = (owner: string, change: Change, types: string[]) => types.map((type) => `${owner} ${change} ${type}`);
+/** A route's resources, without its listener rule, all created or all removed; its NLB's rule on the instances too. */
+const wholeRoute = (route: string, change: 'create' | 'remove') => [
+  ...each(route, change, [...PRODUCER, ...CONSUMER]),
+  `instances ${change} EC2::SecurityGroupIngress`,
+];
+
+/** Every edit of one route, or of the router, and what it changes. */
+const EDITS: Array<{ edit: string; after: AppSpec; changes: string[] }> = [
+  {
+    edit: 'add a route',
+    after: { routes: [...BASE, { path: '/d', vpc: 'A' }] },
+    changes: [...wholeRoute('d', 'create'), 'd create ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'remove a route',
+    after: { routes: [BASE[0], BASE[2]] },
+    changes: [...wholeRoute('b', 'remove'), 'b remove ElasticLoadBalancingV2::ListenerRule'],
+  },
+  { edit: 'reorder the routes', after: { routes: [BASE[2], BASE[0], BASE[1]] }, changes: [] },
+  {
+    // The route's resources move to new logical IDs (created first, the old ones removed last);
+    // its rule keeps its priority and so its logical ID, and now forwards to the new group.
+    edit: 'rename a route (id)',
+    after: { routes: [{ ...BASE[0], id: 'alpha' }, BASE[1], BASE[2]] },
+    changes: [...wholeRoute('a', 'remove'), ...wholeRoute('alpha', 'create'), 'alpha update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    // A derived priority follows the path, so the rule moves to a priority no rule holds.
+    edit: 'change the path of a route with a derived priority',
+    after: { routes: [{ ...BASE[0], path: '/alpha', id: 'a' }, BASE[1], BASE[2]] },
+    changes: each('a', 'create', ['ElasticLoadBalancingV2::ListenerRule']).concat(each('a', 'remove', ['ElasticLoadBalancingV2::ListenerRule'])),
+  },
+  {
+    edit: 'change the path of a route with an explicit priority',
+    after: { routes: [BASE[0], { ...BASE[1], path: '/bee', id: 'b' }, BASE[2]] },
+    changes: ['b update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'change the path, and so the derived id, of a route with an explicit priority',
+    after: { routes: [BASE[0], { ...BASE[1], path: '/bee' }, BASE[2]] },
+    changes: [...wholeRoute('b', 'remove'), ...wholeRoute('bee', 'create'), 'bee update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'add hosts to a route',
+    after: { routes: [BASE[0], { ...BASE[1], hosts: ['api.example.com'], id: 'b' }, BASE[2]] },
+    changes: ['b update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'change the priority of a route',
+    after: { routes: [BASE[0], { ...BASE[1], priority: 150 }, BASE[2]] },
+    changes: ['b create ElasticLoadBalancingV2::ListenerRule', 'b remove ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    // Each priority's rule stays and changes what it matches and where it forwards.
+    edit: 'swap the priorities of two routes',
+    after: { routes: [BASE[0], { ...BASE[1], priority: 200 }, { ...BASE[2], priority: 100 }] },
+    changes: ['b update ElasticLoadBalancingV2::ListenerRule', 'c update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'remove a route and give its priority to a new route in the same deploy',
+    after: { routes: [BASE[0], BASE[2], { path: '/d', vpc: 'B', priority: 100 }] },
+    changes: [...wholeRoute('b', 'remove'), ...wholeRoute('d', 'create'), 'd update ElasticLoadBalancingV2::ListenerRule'],
+  },
+  {
+    edit: 'serve a route from one instance fewer',
+    after: { routes: [{ ...BASE[0], instances: [0] }, BASE[1], BASE[2]] },
+    changes: ['a update ElasticLoadBalancingV2::TargetGroup'],
+  },
+  {
+    // A load balancer cannot change VPC: a new producer is built beside the old one, and the
+    // endpoint, whose service changes, is replaced (a new one first).
+    edit: 'move a route to instances in another VPC',
+    after: { routes: [{ ...BASE[0], vpc: 'C' }, BASE[1], BASE[2]] },
+    changes: [
+      ...each('a', 'create', PRODUCER), ...each('a', 'remove', PRODUCER),
+      'instances create EC2::SecurityGroupIngress', 'instances remove EC2::SecurityGroupIngress',
+      'a replace EC2::VPCEndpoint', 'a update EndpointIpAddresses', 'a update ElasticLoadBalancingV2::TargetGroup',
+    ],
+  },
+  {
+    // A new endpoint in the new subnets is created and registered before the old one goes.
+    edit: 'move every endpoint to other subnets',
+    after: { routes: BASE, router: { endpointSubnets: { availabilityZones: ZONES.slice(0, 2) } } },
+    changes: ['a', 'b', 'c'].flatMap((route) => [
+      `${route} create EC2::VPCEndpoint`, `${route} remove EC2::VPCEndpoint`,
+      `${route} update ElasticLoadBalancingV2::TargetGroup`, `${route} update EndpointIpAddresses`,
+    ]),
+  },
+  {
+    // The listener keeps its logical ID, so the rules that refer to it stay.
+    edit: 'turn on HTTPS',
+    after: { routes: BASE, router: { certificates: [certificate] } },
+    changes: ['router update EC2::SecurityGroup', 'router create ElasticLoadBalancingV2::Listener', 'router update ElasticLoadBalancingV2::Listener'],
+  },
+  {
+    edit: 'turn on access logs',
+    after: { routes: BASE, router: { accessLogs: true } },
+    changes: ['router create S3::Bucket', 'router create S3::BucketPolicy', 'router update ElasticLoadBalancingV2::LoadBalancer'],
+  },
+];
+
+describe.each(EDITS)('$edit', ({ after: spec, changes: expected }) => {
+  const after = templateOf(spec);
+  const changes = changesOf(before, after);
+
+  test('creates, replaces, updates and removes exactly these resources', () => {
+    expect(summaryOf(changes)).toEqual([...new Set(expected)].sort());
+  });
+
+  test('never puts two rules of one listener at one priority', () => {
+    expect(priorityClashesOf(before, after)).toEqual([]);
+  });
+
+  test('never creates a security group rule that still exists under another logical ID', () => {
+    expect(duplicateSecurityGroupRulesOf(before, after)).toEqual([]);
+  });
+
+  test('never replaces a listener rule, so none is ever recreated at its own priority', () => {
+    expect(changes.filter((c) => c.type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && c.change === 'replace')).toEqual([]);
+  });
+});
+
+describe('the checks themselves', () => {
+  test('a rule under a new logical ID at a priority the old template holds is a clash', () => {
+    const after = JSON.parse(JSON.stringify(before));
+    const [ruleId, rule] = Object.entries<any>(after.Resources).find(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')!;
+    delete after.Resources[ruleId];
+    after.Resources.RenamedRule = rule;
+    expect(priorityClashesOf(before, after)).toEqual([expect.stringMatching(new RegExp(`^RenamedRule takes .* from ${ruleId}$`))]);
+  });
+
+  test('a security group rule moved to a new logical ID is a duplicate', () => {
+    const after = JSON.parse(JSON.stringify(before));
+    const [ruleId, rule] = Object.entries<any>(after.Resources).find(([, r]) => r.Type === 'AWS::EC2::SecurityGroupIngress')!;
+    delete after.Resources[ruleId];
+    after.Resources.MovedIngress = { ...rule, Properties: { ...rule.Properties, Description: 'another description' } };
+    expect(duplicateSecurityGroupRulesOf(before, after)).toEqual([`MovedIngress duplicates ${ruleId}`]);
+  });
+});
