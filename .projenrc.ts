@@ -127,8 +127,9 @@ project.addTask('integ:update', {
   exec: `${integRunner} --dry-run --update-on-failed`,
 });
 project.addTask('integ:deploy', {
-  description: 'Deploy every integ test to the AWS account in your credentials, run its assertions, destroy it',
-  exec: `${integRunner} --force --no-update-workflow`,
+  description: 'Deploy every integ test to the AWS account in your credentials and the region in AWS_REGION, run its assertions, destroy it',
+  exec: 'bash scripts/integ-deploy.sh',
+  receiveArgs: true,
 });
 
 // Synth benchmark of the compiled library against a hand-written baseline (docs/benchmark.md).

@@ -1,5 +1,5 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
 import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
 import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 
@@ -27,6 +27,8 @@ const docs = new WebServer(services, 'Docs', {
   securityGroup: servicesSecurityGroup,
   section: 'docs',
   serverName: 'docs-server',
+  // The catch-all route serves it: proves that `/api` stops at the segment boundary.
+  alsoServes: ['apidocs'],
 });
 const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
 
@@ -57,11 +59,13 @@ integ.assertions
   .httpApiCall(`${url}/`)
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
   .waitForAssertions(untilHealthy);
-// `/api` is a prefix by segment, so `/apidocs/` falls to the catch-all: the docs server, which
-// has no such page.
+// `/api` is a prefix by segment, so `/apidocs/` falls to the catch-all: the docs server.
 integ.assertions
   .httpApiCall(`${url}/apidocs/`)
-  .expect(ExpectedResult.objectLike({ status: 404, body: Match.stringLikeRegexp('File not found') }))
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
   .waitForAssertions(untilHealthy);
+
+// Lambda's provider log group is retained by default; a test run leaves nothing behind.
+RemovalPolicies.of(app).destroy({ applyToResourceTypes: ['AWS::Logs::LogGroup'] });
 
 app.synth();

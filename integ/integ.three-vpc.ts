@@ -1,5 +1,5 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ThreeVpcExampleStack } from './three-vpc-example';
 
@@ -22,7 +22,9 @@ for (const vpc of ['vpc2', 'vpc3']) {
 
 integ.assertions
   .httpApiCall(`${url}/elsewhere/`)
-  .expect(ExpectedResult.objectLike({ status: 404, body: 'No route matches this path.' }));
+  .expect(ExpectedResult.objectLike({ status: 404, body: 'No route matches this path.' }))
+  // Waiting makes a mismatch fail the deployment; without it, only the results would say so.
+  .waitForAssertions(untilHealthy);
 
 // Repeated requests must reach both web servers of a VPC: the NLB spreads them over its targets.
 const prober = new lambda.Function(assertionStack, 'Prober', {
@@ -44,8 +46,13 @@ exports.handler = async ({ url, requests }) => {
 for (const vpc of ['vpc2', 'vpc3']) {
   integ.assertions
     .invokeFunction({ functionName: prober.functionName, payload: JSON.stringify({ url: `${url}/${vpc}/`, requests: 30 }) })
-    .expect(ExpectedResult.objectLike({ Payload: Match.stringLikeRegexp(`web-${vpc}-a,web-${vpc}-b`) }))
+    // Anchored (the payload is the JSON text, quotes included): a server of another VPC behind
+    // the route must fail it.
+    .expect(ExpectedResult.objectLike({ Payload: Match.stringLikeRegexp(`^"web-${vpc}-a,web-${vpc}-b"$`) }))
     .waitForAssertions(untilHealthy);
 }
+
+// Lambda's provider log group is retained by default; a test run leaves nothing behind.
+RemovalPolicies.of(app).destroy({ applyToResourceTypes: ['AWS::Logs::LogGroup'] });
 
 app.synth();

@@ -16,6 +16,12 @@ export interface WebServerProps {
   readonly serverName: string;
   /** @default 80 */
   readonly port?: number;
+  /**
+   * More URL paths (`/<path>/`) that serve the same page, so a test can tell which server a
+   * route reaches there.
+   * @default - none
+   */
+  readonly alsoServes?: string[];
 }
 
 /**
@@ -31,11 +37,11 @@ export class WebServer extends ec2.Instance {
       'set -eu',
       'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 60")',
       'INSTANCE_ID=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
-      `mkdir -p /var/www/${props.section}`,
+      ...[props.section, ...props.alsoServes ?? []].map((section) => `mkdir -p /var/www/${section}`),
       // The shell fills in $INSTANCE_ID; echo adds a newline after the page.
       `PAGE="${pageOf(props.section, props.serverName, '$INSTANCE_ID')}"`,
       'echo "$PAGE" > /var/www/index.html',
-      `echo "$PAGE" > /var/www/${props.section}/index.html`,
+      ...[props.section, ...props.alsoServes ?? []].map((section) => `echo "$PAGE" > /var/www/${section}/index.html`),
       "cat > /etc/systemd/system/web.service <<'UNIT'",
       '[Unit]',
       'Description=Example web server',
