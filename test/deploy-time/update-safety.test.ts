@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../../src';
+import { referencedIds } from '../fixtures';
 
 /*
  * What CloudFormation does with an edit of the router, judged by aws-cdk's own diff engine (the
@@ -152,17 +153,6 @@ function changesOf(before: Record<string, any>, after: Record<string, any>): Res
     sources = sources.filter(changesValues);
   }
   return [...changes.values()];
-}
-
-/** The logical IDs a template value refers to with Ref or Fn::GetAtt. */
-function referencedIds(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(referencedIds);
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => {
-    if (key === 'Ref' && typeof inner === 'string') return [inner];
-    if (key === 'Fn::GetAtt' && Array.isArray(inner)) return [String(inner[0])];
-    return referencedIds(inner);
-  });
 }
 
 /** `[listener, priority]` of every listener rule of a template, by logical ID. */
