@@ -74,7 +74,8 @@ function sideOf(constructPath: string): 'service' | 'producer' | 'consumer' {
   if (/\/Service\/(Vpc|WebServer\d+)\//.test(constructPath) || constructPath.endsWith('/Service/WebServerSecurityGroup/Resource')) {
     return 'service';
   }
-  return constructPath.includes('/Service/') || constructPath.includes('/Producer/') ? 'producer' : 'consumer';
+  // A route's own producer is named after its VPC: `Producer<VPC's unique ID>`.
+  return constructPath.includes('/Service/') || /\/Producer[^/]*\//.test(constructPath) ? 'producer' : 'consumer';
 }
 
 if (require.main === module) {

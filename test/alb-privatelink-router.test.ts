@@ -351,7 +351,7 @@ describe('Availability Zones', () => {
     const web = producer(stack, 'Web');
     const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
     expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, instances: web.instances }] }))
-      .toThrow(/Test\/Other\/a\/Producer: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+      .toThrow(/Test\/Other\/a\/ProducerTestPublicOnly[0-9A-F]{8}: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 
   test('subnets of the other side\'s VPC, or none at all, are rejected naming the route or its endpoint', () => {
