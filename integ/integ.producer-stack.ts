@@ -65,7 +65,7 @@ integ.assertions
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
   .waitForAssertions(untilHealthy);
 
-// Lambda's provider log group is retained by default; a test run leaves nothing behind.
+// The log groups the templates declare are retained by default; a test run deletes them.
 RemovalPolicies.of(app).destroy({ applyToResourceTypes: ['AWS::Logs::LogGroup'] });
 
 app.synth();

@@ -52,7 +52,7 @@ for (const vpc of ['vpc2', 'vpc3']) {
     .waitForAssertions(untilHealthy);
 }
 
-// Lambda's provider log group is retained by default; a test run leaves nothing behind.
+// The log groups the templates declare are retained by default; a test run deletes them.
 RemovalPolicies.of(app).destroy({ applyToResourceTypes: ['AWS::Logs::LogGroup'] });
 
 app.synth();

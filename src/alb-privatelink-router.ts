@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { endpointCreatorOf } from './endpoint-creator';
@@ -10,6 +10,7 @@ import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 import { selectedSubnets } from './private-subnets';
 import { createsProducer, PrivateLinkRouteOptions, resolveRoute, ResolvedRoute, RouteMatch, routeIdOf, routeLabelOf, validatePort, validateRouteSet } from './route';
+import { shortHashOf, stableIdOf } from './stable-id';
 
 /** Properties of a `PrivateLinkRoute`. */
 export interface PrivateLinkRouteProps {
@@ -28,10 +29,12 @@ export interface PrivateLinkRouteProps {
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
    * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer's load balancer also covers (synthesis fails otherwise).
+   * producer's load balancer and the ALB (`loadBalancerAvailabilityZones`) also cover
+   * (synthesis fails otherwise). Other subnets make a new endpoint, created before the old one
+   * is deleted.
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone the producer's load balancer also covers
+   * one per Availability Zone that the producer's load balancer and the ALB also cover
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
 
@@ -65,6 +68,18 @@ export interface PrivateLinkRouteProps {
    * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
    */
   readonly loadBalancerAvailabilityZones?: string[];
+
+  /**
+   * The principals the endpoint service of the producer the route creates admits: whoever calls
+   * CreateVpcEndpoint for the route's endpoint. Give the role you deploy with when it is not the
+   * bootstrap's CloudFormation execution role (`cdk deploy --role-arn`, other deployment tools).
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
+   * (of the top-level stack for a nested stack); the stack's account, with a warning, for other
+   * synthesizers
+   */
+  readonly allowedPrincipals?: iam.ArnPrincipal[];
 }
 
 /**
@@ -156,10 +171,10 @@ export class PrivateLinkRoute extends Construct {
     // (another id, path, hosts or producer) updates the rule in place, and one that changes it
     // creates the rule at a priority no rule of the old template holds on this listener.
     const cfnRule = this.listenerRule.node.defaultChild as elbv2.CfnListenerRule;
-    cfnRule.overrideLogicalId(`${Names.uniqueId(props.listener)}Rule${this.priority}`);
+    cfnRule.overrideLogicalId(this.claimRuleLogicalId(props.listener, route.label));
     if (route.urlRewrite) {
       // The L2 rule has no transforms yet; the CloudFormation resource does.
-      (this.listenerRule.node.defaultChild as elbv2.CfnListenerRule).transforms = [{
+      cfnRule.transforms = [{
         type: 'url-rewrite',
         urlRewriteConfig: { rewrites: [route.urlRewrite] },
       }];
@@ -181,6 +196,22 @@ export class PrivateLinkRoute extends Construct {
     return this.privateLinkTargetGroup.targetGroup;
   }
 
+  /**
+   * The listener rule's logical ID, `<listener>Rule<priority>`, after checking that no other route
+   * of the stack has it: two imports of one listener, or two routes added to one listener
+   * outside a router, could otherwise ask for one priority twice.
+   */
+  private claimRuleLogicalId(listener: elbv2.IApplicationListener, label: string): string {
+    const logicalId = `${stableIdOf(this, listener.listenerArn)}Rule${this.priority}`;
+    const claimed = claimedRuleLogicalIds(Stack.of(this));
+    const holder = claimed.get(logicalId);
+    if (holder !== undefined) {
+      throw new Error(`${this.node.path}: priority: route '${label}' asks for priority ${this.priority}, which route '${holder}' already has on the same listener; give one of them another priority.`);
+    }
+    claimed.set(logicalId, this.node.path);
+    return logicalId;
+  }
+
   private createProducer(props: PrivateLinkRouteProps, label: string): PrivateLinkProducer {
     const options = props.route;
     // resolveRoute has checked that a route creating its producer has the VPC and targets.
@@ -190,7 +221,7 @@ export class PrivateLinkRoute extends Construct {
     }
     // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
     // builds a new producer (and endpoint) before the old one is deleted.
-    return new PrivateLinkProducer(this, `Producer${Names.uniqueId(producerVpc)}`, {
+    return new PrivateLinkProducer(this, `Producer${stableIdOf(this, producerVpc.vpcId)}`, {
       vpc: producerVpc,
       instances: options.instances,
       autoScalingGroups: options.autoScalingGroups,
@@ -202,9 +233,21 @@ export class PrivateLinkRoute extends Construct {
       deletionProtection: props.deletionProtection,
       // Only this deployment's endpoint may connect, not one that anybody else in the account
       // creates to reach the instances around the ALB.
-      allowedPrincipals: [endpointCreatorOf(this, `Route '${label}'`)],
+      allowedPrincipals: props.allowedPrincipals ?? [endpointCreatorOf(this)],
     });
   }
+}
+
+/** The listener-rule logical IDs routes have taken, per stack, with the path of the route that took each. */
+const ruleLogicalIdsByStack = new WeakMap<Stack, Map<string, string>>();
+
+function claimedRuleLogicalIds(stack: Stack): Map<string, string> {
+  let claimed = ruleLogicalIdsByStack.get(stack);
+  if (claimed === undefined) {
+    claimed = new Map();
+    ruleLogicalIdsByStack.set(stack, claimed);
+  }
+  return claimed;
 }
 
 /** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
@@ -283,13 +326,22 @@ export interface AlbPrivateLinkRouterProps {
   readonly loadBalancerSubnets?: ec2.SubnetSelection;
 
   /**
-   * Where each route's interface endpoint goes in `vpc`. Every subnet must be in a zone the
-   * route's producer load balancer covers (synthesis fails otherwise).
+   * Where each route's interface endpoint goes in `vpc`. Every subnet must be in a zone that the
+   * route's producer load balancer and the ALB cover (synthesis fails otherwise). Other subnets
+   * make new endpoints, created before the old ones are deleted.
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone the route's producer load balancer also covers
+   * one per Availability Zone that the route's producer load balancer and the ALB also cover
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The principals the endpoint services of the producers that routes create admit; see
+   * `PrivateLinkRouteProps.allowedPrincipals`.
+   *
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
+   */
+  readonly allowedPrincipals?: iam.ArnPrincipal[];
 
   /**
    * Whether the ALB and every route's Network Load Balancer have deletion protection:
@@ -388,6 +440,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly vpc: ec2.IVpc;
   private readonly endpointSubnets?: ec2.SubnetSelection;
   private readonly loadBalancerAvailabilityZones: string[];
+  private readonly allowedPrincipals?: iam.ArnPrincipal[];
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
   private readonly routeList: PrivateLinkRoute[] = [];
@@ -400,6 +453,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     super(scope, id);
     this.vpc = props.vpc;
     this.endpointSubnets = props.endpointSubnets;
+    this.allowedPrincipals = props.allowedPrincipals;
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
 
@@ -463,6 +517,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
         open,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(listenerPort), permanent: true }),
       });
+      // Turning HTTPS on moves the listener from port 80 to 443; the redirect may take port 80
+      // only after that (ELB answers DuplicateListener otherwise).
+      this.httpRedirectListener.node.addDependency(this.listener);
     }
     this.connections = this.listener.connections;
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -521,6 +578,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       endpointSecurityGroup: this.endpointSecurityGroup,
       privateLinkTargetGroup: this.sharedTargetGroupFor(route, resolved),
       deletionProtection: this.deletionProtection,
+      allowedPrincipals: this.allowedPrincipals,
     });
     this.routeList.push(added);
     this.routeMatches.push(resolved);
@@ -694,5 +752,5 @@ interface SharedTargetGroup {
  */
 function serviceIdOf(resolvedName: string): string {
   const literal = resolvedName.match(/^"(?:.*\.)?(vpce-svc-[0-9a-z]+)"/);
-  return literal ? literal[1] : `Service${createHash('sha256').update(resolvedName).digest('hex').slice(0, 8)}`;
+  return literal ? literal[1] : `Service${shortHashOf(resolvedName).toLowerCase()}`;
 }

@@ -13,21 +13,24 @@ import { IConstruct } from 'constructs';
  * principal of the account that may create endpoints) can connect to the service.
  *
  * With another synthesizer the deploying principal is not known at synth time: the service then
- * admits the account, with a warning.
+ * admits the account, with a warning. `cdk deploy --role-arn` and deployment tools other than the
+ * CDK CLI deploy with another role, which the route's `allowedPrincipals` must then name.
  *
  * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
  */
-export function endpointCreatorOf(scope: IConstruct, where: string): iam.ArnPrincipal {
-  const stack = Stack.of(scope);
+export function endpointCreatorOf(scope: IConstruct): iam.ArnPrincipal {
+  // A nested stack is deployed by its top-level stack's deployment.
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
   if (stack.synthesizer instanceof DefaultStackSynthesizer) {
     // The synthesizer writes the ARN with `${AWS::AccountId}`-style placeholders for the CLI;
     // in a template they need Fn::Sub.
     return new iam.ArnPrincipal(Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn));
   }
   Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:endpointServiceOpenToAccount',
-    `${where}: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${stack.account}, and any of them could connect an endpoint of their own to it, around the ALB. Use the DefaultStackSynthesizer, or create the PrivateLinkProducer yourself with allowedPrincipals.`);
-  return accountRootOf(stack);
+    `${scope.node.path}: allowedPrincipals: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${Stack.of(scope).account}, and any of them could connect an endpoint of their own to it, around the ALB. Give allowedPrincipals the role that deploys the stack, or use the DefaultStackSynthesizer.`);
+  return accountRootOf(Stack.of(scope));
 }
 
 /** The principal that stands for every principal of the stack's account. */

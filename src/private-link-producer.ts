@@ -94,8 +94,9 @@ export interface PrivateLinkProducerProps {
 
   /**
    * Whether the service owner must accept each endpoint connection. A route to a producer that
-   * requires acceptance fails synthesis: nothing would accept its endpoint, and its deployment
-   * would never finish. Use it for consumers outside this app, whose connections you accept.
+   * requires acceptance fails synthesis: nothing in the deployment would accept its endpoint, so
+   * the route would never carry traffic. Use it for consumers outside this app, whose
+   * connections you accept.
    *
    * @default false (aws-cdk-lib's `VpcEndpointService` defaults to true)
    */

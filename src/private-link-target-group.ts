@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,6 +8,7 @@ import { applicationHealthCheckOf, validateHealthCheck } from './health-check';
 import { PrivateLinkProducer } from './private-link-producer';
 import { endpointSubnetsFor } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validatePort } from './route';
+import { shortHashOf } from './stable-id';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
 export interface PrivateLinkTargetGroupProps {
@@ -55,10 +55,11 @@ export interface PrivateLinkTargetGroupProps {
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
    * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer's load balancer also covers (synthesis fails otherwise).
+   * producer's load balancer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis
+   * fails otherwise). Other subnets make a new endpoint, created before the old one is deleted.
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone the producer's load balancer also covers
+   * one per Availability Zone that the producer's load balancer and the ALB also cover
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
 
@@ -125,7 +126,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     validateHealthCheck(this.node.path, props.healthCheck);
 
     if (producer?.acceptanceRequired) {
-      throw new Error(`${this.node.path}: producer '${producer.node.path}' requires acceptance of each endpoint connection, and nothing accepts this endpoint's, so the deployment would never finish; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
+      throw new Error(`${this.node.path}: producer: '${producer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
     }
     const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets, producer, props.loadBalancerAvailabilityZones);
     // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
@@ -169,5 +170,5 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
 /** A short, stable ID part for a set of subnets, whatever their order (subnet IDs may be tokens). */
 function subnetSetIdOf(scope: Construct, selection: ec2.SubnetSelection): string {
   const subnetIds = (selection.subnets ?? []).map((subnet) => JSON.stringify(Stack.of(scope).resolve(subnet.subnetId))).sort();
-  return createHash('sha256').update(subnetIds.join('\n')).digest('hex').slice(0, 8).toUpperCase();
+  return shortHashOf(subnetIds.join('\n'));
 }

@@ -55,7 +55,7 @@ export function endpointSubnetsFor(
   const sameZone = keysOf(subnets.map((subnet) => subnet.availabilityZone))
     .find((key, index, keys) => key !== undefined && keys.indexOf(key) !== index);
   if (sameZone !== undefined) {
-    throw new Error(`${where}: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
+    throw new Error(`${where}: endpointSubnets: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
   }
   const limits: ZoneLimit[] = [
     ...(producer ? [{ owner: "the producer's load balancer", availabilityZones: producer.availabilityZones }] : []),
@@ -72,7 +72,7 @@ export function endpointSubnetsFor(
     const covered = subnets.filter((_, index) => allowedKeys.includes(endpointKeys[index]));
     if (covered.length === 0 || (selection !== undefined && covered.length < subnets.length)) {
       const missing = endpointKeys.filter((key) => !allowedKeys.includes(key)).map(zoneLabel);
-      throw new Error(`${where}: the endpoint subnets are in Availability Zones (${missing.join(', ')}) where ${limit.owner} has no subnet (it has ${allowedKeys.map(zoneLabel).join(', ')}); choose endpoint subnets in its zones, or give it subnets in these.`);
+      throw new Error(`${where}: endpointSubnets: the endpoint subnets are in Availability Zones (${missing.join(', ')}) where ${limit.owner} has no subnet (it has ${allowedKeys.map(zoneLabel).join(', ')}); choose endpoint subnets in its zones, or give it subnets in these.`);
     }
     subnets = covered;
   }

@@ -310,7 +310,7 @@ describe('Availability Zones', () => {
       vpc,
       endpointSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
-    })).toThrow(/Test\/Router\/a\/PrivateLink: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the producer's load balancer has no subnet \(it has eu-west-1a, eu-west-1b\)/);
+    })).toThrow(/Test\/Router\/a\/PrivateLink: endpointSubnets: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the producer's load balancer has no subnet \(it has eu-west-1a, eu-west-1b\)/);
   });
 
   test('named zones are compared by name', () => {
@@ -343,7 +343,7 @@ describe('Availability Zones', () => {
       vpc,
       endpointSubnets: { subnets: sameZone },
       routes: [{ path: '/a', id: 'a', ...target(web) }],
-    })).toThrow(/Test\/Router\/.*PrivateLink.*: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
+    })).toThrow(/Test\/Router\/.*PrivateLink.*: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
   });
 
   test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
@@ -351,7 +351,7 @@ describe('Availability Zones', () => {
     const web = producer(stack, 'Web');
     const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
     expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, instances: web.instances }] }))
-      .toThrow(/Test\/Other\/a\/ProducerTestPublicOnly[0-9A-F]{8}: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+      .toThrow(/Test\/Other\/a\/ProducerPublicOnly[0-9A-F]{8}: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 
   test('subnets of the other side\'s VPC, or none at all, are rejected naming the route or its endpoint', () => {

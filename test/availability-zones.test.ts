@@ -52,7 +52,7 @@ describe('endpoint subnets follow the ALB\'s zones, since the ALB never sends a 
       loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: ['eu-west-1a', 'eu-west-1b'] },
       endpointSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       routes: [route],
-    })).toThrow(/Test\/Router\/a\/PrivateLink: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the ALB has no subnet \(it has eu-west-1a, eu-west-1b\)/);
+    })).toThrow(/Test\/Router\/a\/PrivateLink: endpointSubnets: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the ALB has no subnet \(it has eu-west-1a, eu-west-1b\)/);
   });
 
   test('an internal ALB is placed, and its zones taken, the way aws-cdk-lib places it', () => {

@@ -37,7 +37,7 @@ test('each acknowledgement is on the exact resource it is true for', () => {
     'Test/EndpointIpAddressesLookupPolicy AwsSolutions-IAM5[Resource::*]',
     'Test/EndpointIpAddressesProviderRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'Test/Router/SecurityGroup AwsSolutions-EC23',
-    'Test/Router/a/ProducerTestWeb23347330/LoadBalancer AwsSolutions-ELB2',
+    'Test/Router/a/ProducerWeb3C8945DB/LoadBalancer AwsSolutions-ELB2',
   ]);
 });
 

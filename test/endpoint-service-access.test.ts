@@ -43,7 +43,7 @@ describe('who may connect to the endpoint service of a producer a route creates'
       routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
     });
     expect(allowedPrincipalsOf(stack)).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] }]);
-    Annotations.fromStack(stack).hasWarning('/Test/Router/a', Match.stringLikeRegexp("Route '/a': the stack's synthesizer names no CloudFormation execution role.*allowedPrincipals"));
+    Annotations.fromStack(stack).hasWarning('/Test/Router/a', Match.stringLikeRegexp('Test/Router/a: allowedPrincipals: the stack.s synthesizer names no CloudFormation execution role.*Give allowedPrincipals the role'));
   });
 
   test('a producer created on its own keeps its allowedPrincipals, for consumers outside the app', () => {
@@ -60,5 +60,5 @@ test('a route to a producer that requires acceptance fails: nothing would accept
   const web = producer(stack, 'Web');
   const manual = new PrivateLinkProducer(stack, 'Manual', { vpc: web.vpc, instances: web.instances, acceptanceRequired: true });
   expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: manual }] }))
-    .toThrow(/Test\/Router\/PrivateLink-Test-Manual: producer 'Test\/Manual' requires acceptance of each endpoint connection, and nothing accepts this endpoint's, so the deployment would never finish; set acceptanceRequired: false/);
+    .toThrow(/Test\/Router\/PrivateLink-Test-Manual: producer: 'Test\/Manual' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false/);
 });

@@ -163,7 +163,7 @@ describe('HTTPS', () => {
     ]);
     expect(acknowledgements(stack).filter((line) => line.startsWith('Test/Router/')).sort()).toEqual([
       'Test/Router/SecurityGroup AwsSolutions-EC23',
-      'Test/Router/a/ProducerTestWeb23347330/LoadBalancer AwsSolutions-ELB2',
+      'Test/Router/a/ProducerWeb3C8945DB/LoadBalancer AwsSolutions-ELB2',
     ]);
   });
 });
@@ -286,7 +286,7 @@ describe('access logs', () => {
     expect(acknowledgements(stack).filter((line) => line.startsWith('Test/Router/')).sort()).toEqual([
       'Test/Router/AccessLogsBucket AwsSolutions-S1',
       'Test/Router/SecurityGroup AwsSolutions-EC23',
-      'Test/Router/a/ProducerTestWeb23347330/LoadBalancer AwsSolutions-ELB2',
+      'Test/Router/a/ProducerWeb3C8945DB/LoadBalancer AwsSolutions-ELB2',
     ]);
   });
 

@@ -176,6 +176,30 @@ function priorityClashesOf(before: Record<string, any>, after: Record<string, an
       .map(([oldId]) => `${logicalId} takes ${slot} from ${oldId}`));
 }
 
+/** `[load balancer, port]` of every listener of a template, by logical ID. */
+function listenerPortsOf(template: Record<string, any>): Map<string, string> {
+  return new Map(Object.entries<any>(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::ElasticLoadBalancingV2::Listener')
+    .map(([logicalId, resource]) => [logicalId, JSON.stringify([resource.Properties.LoadBalancerArn, resource.Properties.Port])]));
+}
+
+/**
+ * Listeners that the update creates, or moves, to a port another listener of the old template
+ * holds on the same load balancer (ELB answers DuplicateListener). It is safe only when that
+ * listener moves to another port in the same update and this one waits for it (DependsOn).
+ */
+function listenerPortClashesOf(before: Record<string, any>, after: Record<string, any>): string[] {
+  const oldPorts = listenerPortsOf(before);
+  const newPorts = listenerPortsOf(after);
+  const waitsFor = (logicalId: string, other: string) => [after.Resources[logicalId].DependsOn ?? []].flat().includes(other);
+  return [...newPorts]
+    .filter(([logicalId, slot]) => oldPorts.get(logicalId) !== slot)
+    .flatMap(([logicalId, slot]) => [...oldPorts]
+      .filter(([oldId, oldSlot]) => oldId !== logicalId && oldSlot === slot)
+      .filter(([oldId]) => !(newPorts.has(oldId) && newPorts.get(oldId) !== slot && waitsFor(logicalId, oldId)))
+      .map(([oldId]) => `${logicalId} takes ${slot} from ${oldId}`));
+}
+
 const SECURITY_GROUP_RULE_TYPES = ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'];
 
 /** A security group rule as EC2 identifies it: group, protocol, ports and peer (not its description). */
@@ -327,12 +351,30 @@ describe.each(EDITS)('$edit', ({ after: spec, changes: expected }) => {
     expect(priorityClashesOf(before, after)).toEqual([]);
   });
 
+  test('never puts two listeners of one load balancer on one port', () => {
+    expect(listenerPortClashesOf(before, after)).toEqual([]);
+  });
+
   test('never creates a security group rule that still exists under another logical ID', () => {
     expect(duplicateSecurityGroupRulesOf(before, after)).toEqual([]);
   });
 
   test('never replaces a listener rule, so none is ever recreated at its own priority', () => {
     expect(changes.filter((c) => c.type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && c.change === 'replace')).toEqual([]);
+  });
+});
+
+describe('turning HTTPS off', () => {
+  const https = templateOf({ routes: BASE, router: { certificates: [certificate] } });
+
+  test('in one deploy would move the listener to port 80 while the redirect still holds it', () => {
+    expect(listenerPortClashesOf(https, before)).toEqual([expect.stringMatching(/^RouterLoadBalancerListener\w+ takes .*,80\] from RouterLoadBalancerHttpRedirect\w+$/)]);
+  });
+
+  test('in two deploys, first without the redirect, then without certificates, moves nothing onto a held port', () => {
+    const withoutRedirect = templateOf({ routes: BASE, router: { certificates: [certificate], redirectHttp: false } });
+    expect(listenerPortClashesOf(https, withoutRedirect)).toEqual([]);
+    expect(listenerPortClashesOf(withoutRedirect, before)).toEqual([]);
   });
 });
 
