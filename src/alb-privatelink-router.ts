@@ -550,8 +550,16 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    * PrivateLink to `route.instances` or `route.producer`. Throws if the route conflicts with one already added.
    */
   public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
-    const id = route.id ?? routeIdOf(route);
     const label = routeLabelOf(route);
+    if (this.routeList.length >= this.maxRoutes) {
+      throw new Error(`${this.node.path}: maxRoutes: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes (and, for routes with producers of their own, the quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC).`);
+    }
+    // The route's own mistakes and its clashes with other routes first: a repeated path also
+    // repeats the derived construct ID, but the path is the root cause. Checked before building,
+    // since a route's constructor already adds rules to shared security groups.
+    const resolved = resolveRoute(route);
+    validateRouteSet([...this.routeMatches, resolved]);
+    const id = route.id ?? routeIdOf(route);
     if (id.length === 0 || id.includes('/')) {
       throw new Error(`${this.node.path}: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
     }
@@ -562,13 +570,6 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (taken) {
       throw new Error(`${this.node.path}: route '${label}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
     }
-    if (this.routeList.length >= this.maxRoutes) {
-      throw new Error(`${this.node.path}: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes (maxRoutes). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes. Past 50 routes the default quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC need raising too.`);
-    }
-
-    // Checked before building: a route's constructor already adds rules to shared security groups.
-    const resolved = resolveRoute(route);
-    validateRouteSet([...this.routeMatches, resolved]);
     const added = new PrivateLinkRoute(this, id, {
       route,
       listener: this.listener,

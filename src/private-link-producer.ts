@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -172,6 +172,7 @@ export class PrivateLinkProducer extends Construct {
     validatePort(this.node.path, this.port);
     validateTargets(this.node.path, props);
     validateHealthCheck(this.node.path, props.healthCheck);
+    validateInstanceVpcs(this, props.vpc, props.instances ?? []);
     for (const group of props.autoScalingGroups ?? []) {
       if (Stack.of(group) !== Stack.of(this)) {
         throw new Error(`${this.node.path}: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
@@ -246,5 +247,28 @@ export class PrivateLinkProducer extends Construct {
       acceptanceRequired: this.acceptanceRequired,
       allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
     });
+  }
+}
+
+/**
+ * Throws for an instance whose security group is in another VPC than the producer's: the load
+ * balancer could not register it, and the deployment would fail. An instance's security groups
+ * are in its VPC, and an `ec2.Instance` created here shows theirs; for other instances, where
+ * that cannot be known, it warns.
+ */
+function validateInstanceVpcs(producer: PrivateLinkProducer, vpc: ec2.IVpc, instances: ec2.IInstance[]): void {
+  const stack = Stack.of(producer);
+  const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
+  for (const instance of instances) {
+    const vpcIds = instance.connections.securityGroups
+      .map((group) => group.node.defaultChild)
+      .filter((resource): resource is ec2.CfnSecurityGroup => resource instanceof ec2.CfnSecurityGroup && resource.vpcId !== undefined)
+      .map((resource) => JSON.stringify(stack.resolve(resource.vpcId)));
+    if (vpcIds.length === 0) {
+      Annotations.of(producer).addWarningV2('cdk-alb-privatelink-router:instanceVpcUnknown',
+        `${producer.node.path}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
+    } else if (!vpcIds.includes(vpcId)) {
+      throw new Error(`${producer.node.path}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as producerVpc.`);
+    }
   }
 }

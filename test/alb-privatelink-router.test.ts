@@ -199,6 +199,13 @@ describe('addRoute', () => {
       .toThrow(/Test\/Router: routes '\/a\/b' and '\/a-b' have the same construct ID 'a-b'; give one of them a different 'id'/);
   });
 
+  test('two routes with the same path report the repeated path, not the construct ID it repeats too', () => {
+    expect(() => build((w) => [
+      { path: '/a', producerVpc: w.vpc, instances: w.instances },
+      { path: '/a', producerVpc: w.vpc, instances: w.instances },
+    ])).toThrow(/^Routes '\/a' and '\/a' match the same requests; remove one of them\.$/);
+  });
+
   test('rejects a route whose ID is one the router uses for itself', () => {
     const { web, router } = build(() => []);
     expect(() => router.addRoute({ path: '/LoadBalancer', producerVpc: web.vpc, instances: web.instances }))
@@ -217,7 +224,7 @@ describe('addRoute', () => {
     const { web, router } = build(() => [], { maxRoutes: 1 });
     router.addRoute({ path: '/a', producerVpc: web.vpc, instances: web.instances });
     expect(() => router.addRoute({ path: '/b', producerVpc: web.vpc, instances: web.instances }))
-      .toThrow(/cannot add route '\/b': the listener already holds 1 routes \(maxRoutes\)/);
+      .toThrow(/maxRoutes: cannot add route '\/b': the listener already holds 1 routes\./);
   });
 
   test('rejects a consumer VPC without private or isolated subnets for the endpoint', () => {
@@ -315,7 +322,6 @@ describe('Availability Zones', () => {
 
   test('named zones are compared by name', () => {
     const { stack } = consumerStack();
-    const web = producer(stack, 'Web');
     const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
       vpcId: 'vpc-1',
       availabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -327,7 +333,7 @@ describe('Availability Zones', () => {
       availabilityZones: ['eu-west-1b', 'eu-west-1c'],
       isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
     });
-    new AlbPrivateLinkRouter(stack, 'Router', { vpc: imported, routes: [{ path: '/a', producerVpc: namedProducer, instances: web.instances }] });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: imported, routes: [{ path: '/a', producerVpc: namedProducer, ipAddresses: ['10.2.0.10'] }] });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-i2'] });
   });
 
@@ -348,9 +354,8 @@ describe('Availability Zones', () => {
 
   test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
     const { stack, vpc } = consumerStack();
-    const web = producer(stack, 'Web');
     const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
-    expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, instances: web.instances }] }))
+    expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, ipAddresses: ['10.0.0.10'] }] }))
       .toThrow(/Test\/Other\/a\/ProducerPublicOnly[0-9A-F]{8}: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 
@@ -371,13 +376,12 @@ describe('Availability Zones', () => {
 
   test('zones that cannot be compared at synth time give a warning', () => {
     const { stack, vpc } = consumerStack();
-    const web = producer(stack, 'Web');
     const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
       vpcId: 'vpc-2',
       availabilityZones: [Fn.importValue('ZoneA'), Fn.importValue('ZoneB')],
       isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
     });
-    new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: imported, instances: web.instances }] });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: imported, ipAddresses: ['10.2.0.10'] }] });
     Annotations.fromStack(stack).hasWarning('/Test/Router/a/PrivateLink', Match.stringLikeRegexp("Test/Router/a/PrivateLink: cannot tell at synth time whether the producer's load balancer covers"));
   });
 });

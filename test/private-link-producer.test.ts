@@ -1,12 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
-import { PrivateLinkProducer } from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 
 function build(props: Partial<ConstructorParameters<typeof PrivateLinkProducer>[2]> = {}) {
   const { stack } = consumerStack();
@@ -217,5 +217,33 @@ describe('health checks', () => {
     ['TCP with a path', { protocol: elbv2.Protocol.TCP, path: '/healthz' }, /healthCheck has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out/],
   ])('a check %s is rejected naming the producer', (_what, healthCheck, message) => {
     expect(() => build({ healthCheck })).toThrow(new RegExp(`^Test/Service: ${message.source}`));
+  });
+});
+
+describe('instances must be in the producer\'s VPC, which the load balancer can only register', () => {
+  test('an instance whose security group is in another VPC fails, naming both', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const other = producer(stack, 'Other');
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: other.vpc, instances: web.instances }))
+      .toThrow(/Test\/Service: instances: instance 'Test\/WebInstance0' is in another VPC than 'Test\/Other' \(its security groups are\)/);
+  });
+
+  test('a route that gives another VPC than its instances\' reports it before the deployment would', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const other = producer(stack, 'Other');
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: other.vpc, instances: web.instances }] }))
+      .toThrow(/Test\/Router\/a\/ProducerOther[0-9A-F]{8}: instances: instance 'Test\/WebInstance0' is in another VPC than 'Test\/Other'/);
+  });
+
+  test('an instance whose VPC cannot be known gives a warning', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const opaque: ec2.IInstance = Object.assign(Object.create(web.instances[0]), {
+      connections: new ec2.Connections({ securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Imported', 'sg-0123')] }),
+    });
+    new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: [opaque] });
+    Annotations.fromStack(stack).hasWarning('/Test/Service', Match.stringLikeRegexp("Test/Service: instances: cannot tell at synth time whether instance 'Test/WebInstance0' is in VPC 'Test/Web'"));
   });
 });

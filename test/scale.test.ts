@@ -31,5 +31,5 @@ test('100 routes with producers in their own stacks fit one consumer stack: unde
 test('the 101st route is rejected with the listener rule quota in the message', () => {
   const { router, spare } = routerWithProducerStacks(100);
   expect(() => router.addRoute({ path: '/one-more', producer: spare }))
-    .toThrow(/cannot add route '\/one-more': the listener already holds 100 routes \(maxRoutes\). ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes/);
+    .toThrow(/maxRoutes: cannot add route '\/one-more': the listener already holds 100 routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes/);
 });
