@@ -1,3 +1,4 @@
+import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, JsonFile, ReleasableCommits } from 'projen';
 
 // Pinned where the newest release does not work here: aws-cdk-lib 2.276 emits cloud-assembly
@@ -90,7 +91,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.cdk.staging/', 'integ/**/cdk-integ.out.*', 'integ/**/*.snapshot/asset.*', '/.jsii.tabl.json'],
 });
 
-project.npmignore?.exclude('/integ/', '/cdk.json', '/.ci/', '/bench/', '/scripts/', '/CONTRIBUTING.md');
+// The package holds the library only: no example output (`npx cdk synth` writes cdk.out/), tests,
+// benchmarks or repository documents.
+project.npmignore?.exclude('/integ/', '/cdk.json', '/cdk.out/', '/.cdk.staging/', '/.ci/', '/bench/', '/scripts/', '/docs/', '/CONTRIBUTING.md');
 // Construct Hub translates the README's examples with the fixtures under rosetta/; the tablet
 // carries the translations already made here.
 project.npmignore?.include('/rosetta/', '/.jsii.tabl.json');
@@ -107,12 +110,14 @@ const rosettaExtract = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosettaExtract);
 
-// `npx cdk synth` synthesises the three-VPC example (the README's main job).
+// `npx cdk synth` synthesises the three-VPC example (the README's main job), with the feature
+// flags `cdk init` gives a new app of this aws-cdk-lib version.
 new JsonFile(project, 'cdk.json', {
   obj: {
     app: `npx ts-node --prefer-ts-exts --project tsconfig.dev.json ${EXAMPLE_APP}`,
     output: 'cdk.out',
     notices: false,
+    context: { ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS },
   },
 });
 
@@ -175,6 +180,10 @@ const ci = project.addTask('ci', {
 for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'test', 'package:js']) {
   ci.spawn(project.tasks.tryFind(step)!);
 }
+ci.spawn(project.addTask('new-user:check', {
+  description: 'Install the packed tarball into a new CDK app, paste the README\'s first example, and synthesise it: no error, no warning',
+  exec: `${tsNode} scripts/new-user-check.ts`,
+}));
 ci.spawn(bindings);
 ci.spawn(docsCheck);
 ci.spawn(integ);
