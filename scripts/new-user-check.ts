@@ -71,8 +71,14 @@ function writeApp(dir: string, tarball: string): void {
   // As `cdk init` writes them, for what a synth reads.
   write('tsconfig.json', JSON.stringify({
     compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['es2022'], strict: true,
-      noImplicitReturns: true, noUnusedLocals: false, noFallthroughCasesInSwitch: true, types: ['node'],
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      lib: ['es2022'],
+      strict: true,
+      noImplicitReturns: true,
+      noFallthroughCasesInSwitch: true,
+      types: ['node'],
     },
     exclude: ['node_modules', 'cdk.out'],
   }, undefined, 2));
@@ -87,7 +93,7 @@ function main(): void {
     writeApp(dir, tarball);
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit', timeout: 600_000 });
     // The feature flags `cdk init` puts in cdk.json, from the app's own aws-cdk-lib.
-    const cxApi = require(require.resolve('aws-cdk-lib/cx-api', { paths: [dir] }));
+    const cxApi = JSON.parse(execFileSync('node', ['-p', "JSON.stringify(require('aws-cdk-lib/cx-api'))"], { cwd: dir, encoding: 'utf-8' }));
     fs.writeFileSync(path.join(dir, 'cdk.json'), JSON.stringify({
       app: 'npx ts-node --prefer-ts-exts bin/app.ts',
       context: { ...cxApi.NEW_PROJECT_DEFAULT_CONTEXT, ...cxApi.CURRENTLY_RECOMMENDED_FLAGS },
