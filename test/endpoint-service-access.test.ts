@@ -1,4 +1,4 @@
-import { App, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, IStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
@@ -9,6 +9,18 @@ function allowedPrincipalsOf(stack: Stack): unknown {
   const permissions = Template.fromStack(stack).findResources('AWS::EC2::VPCEndpointServicePermissions');
   expect(Object.keys(permissions)).toHaveLength(1);
   return Object.values<any>(permissions)[0].Properties.AllowedPrincipals;
+}
+
+/** A stack with the given synthesizer and an internal router with one route that creates its producer. */
+function routerWith(synthesizer: IStackSynthesizer): Stack {
+  const stack = new Stack(new App(), 'Test', { synthesizer });
+  const web = producer(stack, 'Web');
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc: producer(stack, 'Consumer').vpc,
+    internetFacing: false,
+    routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+  });
+  return stack;
 }
 
 describe('who may connect to the endpoint service of a producer a route creates', () => {
@@ -22,26 +34,12 @@ describe('who may connect to the endpoint service of a producer a route creates'
   });
 
   test('the role of the stack\'s own bootstrap qualifier', () => {
-    const stack = new Stack(new App(), 'Test', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'platform' }) });
-    const web = producer(stack, 'Web');
-    const vpc = producer(stack, 'Consumer').vpc;
-    new AlbPrivateLinkRouter(stack, 'Router', {
-      vpc,
-      internetFacing: false,
-      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
-    });
+    const stack = routerWith(new DefaultStackSynthesizer({ qualifier: 'platform' }));
     expect(JSON.stringify(allowedPrincipalsOf(stack))).toContain(':role/cdk-platform-cfn-exec-role-');
   });
 
   test('every principal of the account, with a warning, when the synthesizer names no execution role', () => {
-    const stack = new Stack(new App(), 'Test', { synthesizer: new LegacyStackSynthesizer() });
-    const web = producer(stack, 'Web');
-    const vpc = producer(stack, 'Consumer').vpc;
-    new AlbPrivateLinkRouter(stack, 'Router', {
-      vpc,
-      internetFacing: false,
-      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
-    });
+    const stack = routerWith(new LegacyStackSynthesizer());
     expect(allowedPrincipalsOf(stack)).toEqual([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] }]);
     Annotations.fromStack(stack).hasWarning('/Test/Router/a', Match.stringLikeRegexp('Test/Router/a: allowedPrincipals: the stack.s synthesizer names no CloudFormation execution role.*Give allowedPrincipals the role'));
   });

@@ -155,50 +155,38 @@ function changesOf(before: Record<string, any>, after: Record<string, any>): Res
   return [...changes.values()];
 }
 
-/** `[listener, priority]` of every listener rule of a template, by logical ID. */
-function listenerRulesOf(template: Record<string, any>): Map<string, string> {
+/** What each resource of `type` holds (`properties` joined: a listener's priority, a load balancer's port), by logical ID. */
+function slotsOf(template: Record<string, any>, type: string, properties: string[]): Map<string, string> {
   return new Map(Object.entries<any>(template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
-    .map(([logicalId, resource]) => [logicalId, JSON.stringify([resource.Properties.ListenerArn, resource.Properties.Priority])]));
+    .filter(([, resource]) => resource.Type === type)
+    .map(([logicalId, resource]) => [logicalId, JSON.stringify(properties.map((property) => resource.Properties[property]))]));
 }
 
 /**
- * Listener rules that the update creates or moves to a priority another rule of the old template
- * holds on the same listener. That rule is still there while CloudFormation creates and updates
- * (it deletes only at the end), and ELB refuses a second rule at one priority.
+ * Resources of `type` that the update creates, or moves, to a slot another resource of the old
+ * template holds. That one is still there while CloudFormation creates and updates (it deletes
+ * only at the end), unless it moves elsewhere in the same update and this one waits for it
+ * (DependsOn).
  */
-function priorityClashesOf(before: Record<string, any>, after: Record<string, any>): string[] {
-  const oldRules = listenerRulesOf(before);
-  return [...listenerRulesOf(after)]
-    .filter(([logicalId, slot]) => oldRules.get(logicalId) !== slot)
-    .flatMap(([logicalId, slot]) => [...oldRules]
-      .filter(([oldId, oldSlot]) => oldId !== logicalId && oldSlot === slot)
-      .map(([oldId]) => `${logicalId} takes ${slot} from ${oldId}`));
-}
-
-/** `[load balancer, port]` of every listener of a template, by logical ID. */
-function listenerPortsOf(template: Record<string, any>): Map<string, string> {
-  return new Map(Object.entries<any>(template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::ElasticLoadBalancingV2::Listener')
-    .map(([logicalId, resource]) => [logicalId, JSON.stringify([resource.Properties.LoadBalancerArn, resource.Properties.Port])]));
-}
-
-/**
- * Listeners that the update creates, or moves, to a port another listener of the old template
- * holds on the same load balancer (ELB answers DuplicateListener). It is safe only when that
- * listener moves to another port in the same update and this one waits for it (DependsOn).
- */
-function listenerPortClashesOf(before: Record<string, any>, after: Record<string, any>): string[] {
-  const oldPorts = listenerPortsOf(before);
-  const newPorts = listenerPortsOf(after);
+function slotClashesOf(before: Record<string, any>, after: Record<string, any>, type: string, properties: string[]): string[] {
+  const oldSlots = slotsOf(before, type, properties);
+  const newSlots = slotsOf(after, type, properties);
   const waitsFor = (logicalId: string, other: string) => [after.Resources[logicalId].DependsOn ?? []].flat().includes(other);
-  return [...newPorts]
-    .filter(([logicalId, slot]) => oldPorts.get(logicalId) !== slot)
-    .flatMap(([logicalId, slot]) => [...oldPorts]
+  return [...newSlots]
+    .filter(([logicalId, slot]) => oldSlots.get(logicalId) !== slot)
+    .flatMap(([logicalId, slot]) => [...oldSlots]
       .filter(([oldId, oldSlot]) => oldId !== logicalId && oldSlot === slot)
-      .filter(([oldId]) => !(newPorts.has(oldId) && newPorts.get(oldId) !== slot && waitsFor(logicalId, oldId)))
+      .filter(([oldId]) => !(newSlots.has(oldId) && newSlots.get(oldId) !== slot && waitsFor(logicalId, oldId)))
       .map(([oldId]) => `${logicalId} takes ${slot} from ${oldId}`));
 }
+
+/** Listener rules put at a priority another rule of the listener holds: ELB answers PriorityInUse. */
+const priorityClashesOf = (before: Record<string, any>, after: Record<string, any>) =>
+  slotClashesOf(before, after, 'AWS::ElasticLoadBalancingV2::ListenerRule', ['ListenerArn', 'Priority']);
+
+/** Listeners put on a port another listener of the load balancer holds: ELB answers DuplicateListener. */
+const listenerPortClashesOf = (before: Record<string, any>, after: Record<string, any>) =>
+  slotClashesOf(before, after, 'AWS::ElasticLoadBalancingV2::Listener', ['LoadBalancerArn', 'Port']);
 
 const SECURITY_GROUP_RULE_TYPES = ['AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress'];
 
