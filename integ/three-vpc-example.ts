@@ -16,10 +16,6 @@ export class ThreeVpcExampleStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    // Names each IMDSv2 launch template after its full path: otherwise Vpc2's and Vpc3's
-    // `WebServerA` both get `WebServerALaunchTemplate`, and names must be unique per region.
-    this.node.setContext('@aws-cdk/aws-ec2:uniqueImdsv2TemplateName', true);
-
     this.consumerVpc = consumerVpc(this, 'Vpc1', '10.1.0.0/16');
     const vpc2 = new WebVpc(this, 'Vpc2', { name: 'vpc2', cidr: '10.2.0.0/16' });
     const vpc3 = new WebVpc(this, 'Vpc3', { name: 'vpc3', cidr: '10.3.0.0/16' });

@@ -2,8 +2,9 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
-/** The public SSM parameter that names the newest Amazon Linux 2023 image for arm64. */
-const AMAZON_LINUX_2023_ARM64 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
+/** The newest Amazon Linux 2023 image for arm64, by the public SSM parameter that names it, resolved by EC2 at launch. */
+const LAUNCH_TIME_IMAGE = ec2.MachineImage.resolveSsmParameterAtLaunch(
+  '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', { os: ec2.OperatingSystemType.LINUX });
 
 /** Properties of a `WebServer`. */
 export interface WebServerProps {
@@ -61,16 +62,21 @@ export class WebServer extends ec2.Instance {
       vpc: props.vpc,
       vpcSubnets: { subnets: [props.subnet] },
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-      // Resolved by EC2 when the instance launches, not by CloudFormation on every deploy: a
-      // newer image published by AWS then never replaces running servers (all four at once, and
-      // in the producer-stack test an instance whose ID another stack imports).
-      machineImage: ec2.MachineImage.resolveSsmParameterAtLaunch(AMAZON_LINUX_2023_ARM64, { os: ec2.OperatingSystemType.LINUX }),
+      machineImage: LAUNCH_TIME_IMAGE,
       securityGroup: props.securityGroup,
-      requireImdsv2: true,
       associatePublicIpAddress: false,
       userData,
       blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true }) }],
     });
+    // The image comes from a launch template that names it by its SSM parameter, which EC2
+    // resolves when the instance launches, not CloudFormation on every deploy: a newer image
+    // published by AWS then never replaces running servers (all four at once, and in the
+    // producer-stack test an instance whose ID another stack imports). EC2 accepts such an image
+    // ID in a launch template, so the instance itself names none.
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', { machineImage: LAUNCH_TIME_IMAGE, requireImdsv2: true });
+    this.instance.imageId = undefined;
+    this.instance.launchTemplate = { launchTemplateId: launchTemplate.launchTemplateId, version: launchTemplate.latestVersionNumber };
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-EC28', reason: 'Example web server: basic monitoring is enough for a demo page, and detailed monitoring costs extra.' },
       { id: 'AwsSolutions-EC29', reason: 'Example web server: cdk destroy and integ-runner must be able to terminate it.' },

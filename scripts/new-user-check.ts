@@ -8,8 +8,9 @@ import { codeBlocks, readReadmeBlock } from './readme-block';
  * Does what the README tells a new user to do, with the package `npx projen package:js` built:
  * a new TypeScript CDK app (the files of `cdk init app --language typescript` that a synth
  * reads), the tarball installed into it with npm, the README's first example pasted as its app,
- * and `cdk synth`. Fails on any error or warning, and when the tarball holds more than the
- * library. Uses only the npm registry (through npm's cache, which `npm ci` filled).
+ * and `cdk synth`. Fails on any error or warning of the synth, on a cfn-lint error in its
+ * template, and when the tarball holds more than the library. Uses only the npm registry
+ * (through npm's cache, which `npm ci` filled).
  */
 
 const ROOT = path.join(__dirname, '..');
@@ -105,7 +106,15 @@ function main(): void {
     if (synth.status !== 0 || /warn|error|deprecat|feature flag/i.test(output)) {
       throw new Error('the README\'s first example must synthesise without an error or warning');
     }
-    const template = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.out', 'RouterDemo.template.json'), 'utf-8'));
+    const templateFile = path.join(dir, 'cdk.out', 'RouterDemo.template.json');
+    // cfn-lint exits 2 (or more) when it finds an error; warnings alone exit 4 and 8.
+    const lint = spawnSync('cfn-lint', ['--regions', 'us-east-1', '--', templateFile], { encoding: 'utf-8', timeout: 120_000 });
+    const errorBit = lint.status !== null && Math.floor(lint.status / 2) % 2 === 1;
+    console.log(`cfn-lint of its template exited ${lint.status}${lint.stdout.trim() ? `:\n${lint.stdout.trim()}` : ''}`);
+    if (lint.error || lint.status === null || lint.status % 2 === 1 || errorBit) {
+      throw new Error(`cfn-lint found errors in the first example's template, or could not run (pip install cfn-lint): ${lint.error?.message ?? lint.stderr}`);
+    }
+    const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     const count = (type: string) => Object.values<any>(template.Resources).filter((resource) => resource.Type === type).length;
     console.log(`template: ${count('AWS::ElasticLoadBalancingV2::LoadBalancer')} load balancers, ${count('AWS::EC2::VPCEndpointService')} endpoint service, `
       + `${count('AWS::EC2::VPCEndpoint')} interface endpoint, ${count('AWS::ElasticLoadBalancingV2::ListenerRule')} listener rule`);

@@ -73,14 +73,22 @@ test('no security group rule uses protocol -1, and only the ALB listener port is
   expectLeastPrivilege(template, { allowedPorts: [80], worldGroup: albGroup, worldPort: 80 });
 });
 
-test('the web servers require IMDSv2 and serve their VPC under its route path', () => {
+test('the web servers require IMDSv2, take the image EC2 resolves at launch, and serve their VPC under its route path', () => {
   template.resourceCountIs('AWS::EC2::LaunchTemplate', 4);
-  // Launch template names must be unique per account and region.
+  // Launch template names must be unique per account and region: none is set, so CloudFormation
+  // makes one per template.
   const names = Object.values(template.findResources('AWS::EC2::LaunchTemplate')).map((resource) => resource.Properties.LaunchTemplateName);
-  expect(new Set(names).size).toBe(4);
+  expect(names).toEqual([undefined, undefined, undefined, undefined]);
   template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
-    LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+    LaunchTemplateData: {
+      MetadataOptions: { HttpTokens: 'required' },
+      ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    },
   });
+  // Each instance takes its image from its own template, so a newer image replaces none of them.
+  const instances = Object.values(template.findResources('AWS::EC2::Instance'));
+  expect(instances.map((instance) => instance.Properties.ImageId)).toEqual([undefined, undefined, undefined, undefined]);
+  expect(new Set(instances.map((instance) => JSON.stringify(instance.Properties.LaunchTemplate.LaunchTemplateId))).size).toBe(4);
   const userData = JSON.stringify(stack.resolve(stack.webServers[0].userData.render()));
   expect(userData).toContain('mkdir -p /var/www/vpc2');
   expect(userData).toContain('python3 -m http.server 80 --directory /var/www');
