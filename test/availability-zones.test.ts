@@ -1,22 +1,13 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AlbPrivateLinkRouter, PrivateLinkRoute } from '../src';
-import { consumerStack } from './fixtures';
+import { consumerStack, producer } from './fixtures';
 
 /** A consumer stack in eu-west-1 over three zones, and a producer VPC over the same three. */
 function threeZones() {
   const { stack, vpc } = consumerStack({ inEuWest1: true, maxAzs: 3 });
-  const producerVpc = new ec2.Vpc(stack, 'Producer', {
-    maxAzs: 3,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const instance = new ec2.Instance(stack, 'Web', {
-    vpc: producerVpc,
-    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-  });
-  return { stack, vpc, route: { path: '/a', producerVpc, instances: [instance] } };
+  const web = producer(stack, 'Producer', 1, 3);
+  return { stack, vpc, route: { path: '/a', producerVpc: web.vpc, instances: web.instances } };
 }
 
 /** The Availability Zones of the subnets an endpoint is placed in. */

@@ -33,10 +33,11 @@ export function consumerStack(options: ConsumerStackOptions = {}): { stack: Stac
 
 const EU_WEST_1 = { account: '111111111111', region: 'eu-west-1' };
 
-/** A producer VPC with isolated subnets only and `count` instances sharing one security group. */
-export function producer(stack: Stack, id: string, count = 2): { vpc: ec2.Vpc; instances: ec2.Instance[]; securityGroup: ec2.SecurityGroup } {
+/** A producer VPC with isolated subnets only in `maxAzs` zones, and `count` instances sharing one security group. */
+export function producer(stack: Stack, id: string, count = 2, maxAzs = 2):
+{ vpc: ec2.Vpc; instances: ec2.Instance[]; securityGroup: ec2.SecurityGroup } {
   const vpc = new ec2.Vpc(stack, id, {
-    maxAzs: 2,
+    maxAzs,
     natGateways: 0,
     subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
   });

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../../src';
-import { referencedIds } from '../fixtures';
+import { producer, referencedIds } from '../fixtures';
 
 /*
  * What CloudFormation does with an edit of the router, judged by aws-cdk's own diff engine (the
@@ -56,21 +56,7 @@ function templateOf(spec: AppSpec): Record<string, any> {
       { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => {
-    const producerVpc = new ec2.Vpc(stack, `Vpc${letter}`, {
-      maxAzs: 3,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'web', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-    });
-    const securityGroup = new ec2.SecurityGroup(stack, `Web${letter}SecurityGroup`, { vpc: producerVpc, allowAllOutbound: false });
-    const instances = [0, 1].map((index) => new ec2.Instance(stack, `Web${letter}${index}`, {
-      vpc: producerVpc,
-      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-      machineImage: ec2.MachineImage.genericLinux({ [ENV.region]: 'ami-0123456789abcdef0' }),
-      securityGroup,
-    }));
-    return [letter, { vpc: producerVpc, instances }];
-  }));
+  const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
   new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
     ...spec.router,
@@ -123,7 +109,7 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   const path: string = resource?.Metadata?.['aws:cdk:path'] ?? '';
   const [, router, child] = path.split('/');
   // The rules that let each route's NLB in live on the instances' security groups.
-  if (/^Web[ABC]SecurityGroup$/.test(router)) return 'instances';
+  if (/^Web[ABC]InstanceSecurityGroup$/.test(router)) return 'instances';
   if (router !== 'Router') return 'other';
   return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket'].includes(child) ? 'router' : child;
 }
