@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { cfnLint, describeFinding } from './cfn-lint';
 import { codeBlocks, readReadmeBlock } from './readme-block';
 
 /*
@@ -107,12 +108,10 @@ function main(): void {
       throw new Error('the README\'s first example must synthesise without an error or warning');
     }
     const templateFile = path.join(dir, 'cdk.out', 'RouterDemo.template.json');
-    // cfn-lint exits 2 (or more) when it finds an error; warnings alone exit 4 and 8.
-    const lint = spawnSync('cfn-lint', ['--regions', 'us-east-1', '--', templateFile], { encoding: 'utf-8', timeout: 120_000 });
-    const errorBit = lint.status !== null && Math.floor(lint.status / 2) % 2 === 1;
-    console.log(`cfn-lint of its template exited ${lint.status}${lint.stdout.trim() ? `:\n${lint.stdout.trim()}` : ''}`);
-    if (lint.error || lint.status === null || lint.status % 2 === 1 || errorBit) {
-      throw new Error(`cfn-lint found errors in the first example's template, or could not run (pip install cfn-lint): ${lint.error?.message ?? lint.stderr}`);
+    const findings = cfnLint([templateFile], 'us-east-1');
+    console.log(`cfn-lint of its template: ${findings.length} findings${findings.map((finding) => `\n  ${finding.Level} ${describeFinding(finding)}`).join('')}`);
+    if (findings.some((finding) => finding.Level === 'Error')) {
+      throw new Error('cfn-lint found errors in the template of the README\'s first example');
     }
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     const count = (type: string) => Object.values<any>(template.Resources).filter((resource) => resource.Type === type).length;

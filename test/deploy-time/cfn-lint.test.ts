@@ -1,10 +1,10 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ThreeVpcExampleStack } from '../../integ/three-vpc-example';
+import { CFN_LINT_TIMEOUT_MS, cfnLint, CfnLintFinding, describeFinding } from '../../scripts/cfn-lint';
 import { AlbPrivateLinkRouter } from '../../src';
 import { consumerStack, producer } from '../fixtures';
 
@@ -15,9 +15,8 @@ import { consumerStack, producer } from '../fixtures';
  * be in ALLOWED_WARNINGS.
  */
 
-/** cfn-lint's run time per batch; the jest timeout leaves room for synthesis on top. */
-const LINT_TIMEOUT_MS = 90_000;
-const TEST_TIMEOUT_MS = 120_000;
+/** Each test runs cfn-lint once (CFN_LINT_TIMEOUT_MS at most), with room for synthesis on top. */
+const TEST_TIMEOUT_MS = CFN_LINT_TIMEOUT_MS + 30_000;
 
 /** The warnings the templates raise today, by rule ID, each with why it is acceptable. */
 const ALLOWED_WARNINGS: Record<string, string> = {
@@ -31,59 +30,8 @@ const ALLOWED_WARNINGS: Record<string, string> = {
   W3010: 'hard-coded Availability Zone names in subnets and instances of the eu-west-1 stack',
 };
 
-/** One finding in cfn-lint's `--format json` output. */
-interface Finding {
-  readonly Level: 'Error' | 'Warning' | 'Informational';
-  readonly Message: string;
-  readonly Filename: string | null;
-  readonly Rule: { readonly Id: string };
-  readonly Location?: { readonly Path?: Array<string | number> | null };
-}
-
-/**
- * cfn-lint's exit code is a bitmask of the levels found: 2 error, 4 warning, 8 informational.
- * Any other bit (1: crash, 32: bad arguments) means it did not lint. Arithmetic, as the house
- * style forbids bitwise operators.
- */
-const onlyFindingBits = (code: number) => code >= 0 && code < 16 && code % 2 === 0;
-const hasErrorBit = (code: number) => Math.floor(code / 2) % 2 === 1;
-
-/** Lints `files` in one cfn-lint run and returns its findings; throws if cfn-lint cannot run. */
-function cfnLint(files: string[], region: string): Finding[] {
-  expect(files.length).toBeGreaterThan(0);
-  const result = spawnSync('cfn-lint', ['--format', 'json', '--regions', region, '--', ...files], {
-    encoding: 'utf-8',
-    timeout: LINT_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error('cfn-lint is not on PATH: install it with `pip install cfn-lint`.');
-  }
-  if (result.error || result.status === null) {
-    throw new Error(`cfn-lint did not finish (${result.error?.message ?? `signal ${result.signal}`}); ${LINT_TIMEOUT_MS} ms allowed. stderr:\n${result.stderr}`);
-  }
-  if (!onlyFindingBits(result.status)) {
-    throw new Error(`cfn-lint failed with exit code ${result.status} (try \`pip install cfn-lint\`). stderr:\n${result.stderr}`);
-  }
-  let findings: Finding[];
-  try {
-    findings = JSON.parse(result.stdout);
-  } catch {
-    throw new Error(`cfn-lint printed no JSON (exit code ${result.status}). stdout:\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
-  // A JSON list that disagrees with the exit code would mean the output is not what we think it is.
-  expect(findings.some((f) => f.Level === 'Error')).toBe(hasErrorBit(result.status));
-  return findings;
-}
-
-/** A finding on one line: rule ID, message, file and path in the template. */
-function describeFinding(finding: Finding): string {
-  const where = (finding.Location?.Path ?? []).join('/');
-  return `${finding.Rule.Id} ${finding.Message} (${finding.Filename ?? '-'}: ${where})`;
-}
-
 /** Fails on any error and any warning outside ALLOWED_WARNINGS, listing them all. */
-function expectNoErrorsOrNewWarnings(findings: Finding[]): void {
+function expectNoErrorsOrNewWarnings(findings: CfnLintFinding[]): void {
   const errors = findings.filter((f) => f.Level === 'Error').map(describeFinding);
   const unexpectedWarnings = findings
     .filter((f) => f.Level === 'Warning' && !(f.Rule.Id in ALLOWED_WARNINGS))
@@ -170,7 +118,7 @@ test('the check can fail: a template with an out-of-range port and priority has 
   fs.writeFileSync(broken, JSON.stringify(template, undefined, 1));
 
   // Linting the original alongside isolates the errors the two changes add from any it has already.
-  const errorsIn = (findings: Finding[], file: string) => findings
+  const errorsIn = (findings: CfnLintFinding[], file: string) => findings
     .filter((f) => f.Level === 'Error' && f.Filename === file)
     .map((f) => `${f.Rule.Id} ${(f.Location?.Path ?? []).join('/')}`);
   const findings = cfnLint([source, broken], 'us-east-1');
