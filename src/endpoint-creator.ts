@@ -20,8 +20,9 @@ import { IConstruct } from 'constructs';
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
  */
 export function endpointCreatorOf(scope: IConstruct): iam.ArnPrincipal {
+  const ownStack = Stack.of(scope);
   // A nested stack is deployed by its top-level stack's deployment.
-  let stack = Stack.of(scope);
+  let stack = ownStack;
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   if (stack.synthesizer instanceof DefaultStackSynthesizer) {
     // The synthesizer writes the ARN with `${AWS::AccountId}`-style placeholders for the CLI;
@@ -29,8 +30,8 @@ export function endpointCreatorOf(scope: IConstruct): iam.ArnPrincipal {
     return new iam.ArnPrincipal(Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn));
   }
   Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:endpointServiceOpenToAccount',
-    `${scope.node.path}: allowedPrincipals: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${Stack.of(scope).account}, and any of them could connect an endpoint of their own to it, around the ALB. Give allowedPrincipals the role that deploys the stack, or use the DefaultStackSynthesizer.`);
-  return accountRootOf(Stack.of(scope));
+    `${scope.node.path}: allowedPrincipals: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${ownStack.account}, and any of them could connect an endpoint of their own to it, around the ALB. Give allowedPrincipals the role that deploys the stack, or use the DefaultStackSynthesizer.`);
+  return accountRootOf(ownStack);
 }
 
 /** The principal that stands for every principal of the stack's account. */

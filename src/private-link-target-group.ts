@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -8,7 +8,7 @@ import { applicationHealthCheckOf, validateHealthCheck } from './health-check';
 import { PrivateLinkProducer } from './private-link-producer';
 import { endpointSubnetsFor } from './private-subnets';
 import { DEFAULT_ROUTE_PORT, validatePort } from './route';
-import { shortHashOf } from './stable-id';
+import { stableSetIdOf } from './stable-id';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
 export interface PrivateLinkTargetGroupProps {
@@ -132,7 +132,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
     // it, registers its addresses and only then deletes the old one. Updated in place, the old
     // network interfaces would be gone while the ALB still sent requests to their addresses.
-    this.endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${subnetSetIdOf(this, endpointSubnets)}`, {
+    this.endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${stableSetIdOf(this, (endpointSubnets.subnets ?? []).map((subnet) => subnet.subnetId))}`, {
       vpc: props.vpc,
       service: new ec2.InterfaceVpcEndpointService(this.endpointServiceName, this.port),
       subnets: endpointSubnets,
@@ -165,10 +165,4 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       deregistrationDelay: props.deregistrationDelay ?? producer?.deregistrationDelay,
     });
   }
-}
-
-/** A short, stable ID part for a set of subnets, whatever their order (subnet IDs may be tokens). */
-function subnetSetIdOf(scope: Construct, selection: ec2.SubnetSelection): string {
-  const subnetIds = (selection.subnets ?? []).map((subnet) => JSON.stringify(Stack.of(scope).resolve(subnet.subnetId))).sort();
-  return shortHashOf(subnetIds.join('\n'));
 }

@@ -13,6 +13,12 @@ export function stableIdOf(scope: IConstruct, value: string): string {
   return typeof resolved?.Ref === 'string' ? resolved.Ref : shortHashOf(JSON.stringify(resolved));
 }
 
+/** A construct-ID part for a set of such values, whatever their order: a short hash. */
+export function stableSetIdOf(scope: IConstruct, values: string[]): string {
+  const stack = Stack.of(scope);
+  return shortHashOf(values.map((value) => JSON.stringify(stack.resolve(value))).sort().join('\n'));
+}
+
 /** Eight hex digits of a SHA-256 of `text`. */
 export function shortHashOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
