@@ -1,253 +1,25 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { endpointCreatorOf } from './endpoint-creator';
-import { EndpointIpAddresses } from './endpoint-ip-addresses';
-import { PrivateLinkProducer } from './private-link-producer';
+import { IPrivateLinkProducer } from './private-link-producer';
+import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
-import { selectedSubnets } from './private-subnets';
-import { createsProducer, PrivateLinkRouteOptions, resolveRoute, ResolvedRoute, RouteMatch, routeIdOf, routeLabelOf, validatePort, validateRouteSet } from './route';
-import { shortHashOf, stableIdOf } from './stable-id';
+import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
+import { validatePort } from './private/validation';
 
-/** Properties of a `PrivateLinkRoute`. */
-export interface PrivateLinkRouteProps {
+/** A route of an `AlbPrivateLinkRouter`: what it matches and where it goes, and its construct ID. */
+export interface AddPrivateLinkRouteOptions extends PrivateLinkRouteOptions {
   /**
-   * What the route matches and where it goes. Its `id` is not used: the route's construct ID is.
-   * (A field rather than inherited options, so that Python's constructor keeps one `id`.)
-   */
-  readonly route: PrivateLinkRouteOptions;
-
-  /** The ALB listener the route's rule is added to. */
-  readonly listener: elbv2.IApplicationListener;
-
-  /** The consumer VPC: the ALB's VPC, where the interface endpoint and target group go. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
-   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer's load balancer and the ALB (`loadBalancerAvailabilityZones`) also cover
-   * (synthesis fails otherwise). Other subnets make a new endpoint, created before the old one
-   * is deleted.
+   * The construct ID of the route's resources. Logical IDs derive from it, so changing it
+   * replaces the route's resources.
    *
-   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone that the producer's load balancer and the ALB also cover
+   * @default - derived from the path (`/api/v2` becomes `api-v2`, `/` becomes `root`), after
+   * the alphabetically first host if there are hosts (`api.example.com-v2`)
    */
-  readonly endpointSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The interface endpoint's security group; the route allows the listener's load balancer in
-   * on the route's port.
-   *
-   * @default - a new security group for the route's endpoint
-   */
-  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
-
-  /**
-   * The endpoint and ALB target group to forward to, when routes share them. It must be for
-   * the route's `producer`, or its `endpointServiceName` and `port`.
-   *
-   * @default - created for the route's producer
-   */
-  readonly privateLinkTargetGroup?: PrivateLinkTargetGroup;
-
-  /**
-   * Whether the Network Load Balancer the route creates has deletion protection.
-   *
-   * @default false
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * The Availability Zones of the listener's load balancer. The ALB never sends a request to an
-   * IP target in a zone it is not enabled in, so the endpoint's subnets are kept to these zones.
-   *
-   * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
-   */
-  readonly loadBalancerAvailabilityZones?: string[];
-
-  /**
-   * The principals the endpoint service of the producer the route creates admits: whoever calls
-   * CreateVpcEndpoint for the route's endpoint. Give the role you deploy with when it is not the
-   * bootstrap's CloudFormation execution role (`cdk deploy --role-arn`, other deployment tools).
-   *
-   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
-   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
-   * (of the top-level stack for a nested stack); the stack's account, with a warning, for other
-   * synthesizers
-   */
-  readonly allowedPrincipals?: iam.ArnPrincipal[];
-}
-
-/**
- * One path of an ALB listener served over AWS PrivateLink: a `PrivateLinkProducer` in the producer
- * VPC (unless an existing one is given), a `PrivateLinkTargetGroup` (interface endpoint to it in
- * the consumer VPC, whose IP addresses are the targets of an ALB target group), and a listener
- * rule forwarding the route's paths to that group.
- *
- * `AlbPrivateLinkRouter.addRoute` creates these; create one directly to add a route to an ALB
- * listener of your own.
- */
-export class PrivateLinkRoute extends Construct {
-  /** The route's path; `/` if it gave none. */
-  public readonly path: string;
-
-  /** The host names the listener rule matches, in lower case; empty for any host. */
-  public readonly hosts: string[];
-
-  /** The ALB path patterns the listener rule matches; empty when it matches hosts only. */
-  public readonly pathPatterns: string[];
-
-  /** The listener rule's priority. */
-  public readonly priority: number;
-
-  /** The TCP port used from the ALB through to the instances. */
-  public readonly port: number;
-
-  /** The NLB and endpoint service in the producer VPC; none for a route to an `endpointServiceName`. */
-  public readonly producer?: PrivateLinkProducer;
-
-  /** The interface endpoint, its IP lookup and the ALB target group the rule forwards to. */
-  public readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
-
-  /** The listener rule forwarding the route's paths to the target group. */
-  public readonly listenerRule: elbv2.ApplicationListenerRule;
-
-  constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
-    super(scope, id);
-
-    const options = props.route;
-    const route = resolveRoute(options);
-    this.path = route.path;
-    this.hosts = route.hosts;
-    this.pathPatterns = route.pathPatterns;
-    this.priority = route.priority;
-    this.port = route.port;
-
-    const given = props.privateLinkTargetGroup;
-    if (given) {
-      if (createsProducer(options)) {
-        throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' cannot serve a route that creates its own producer; name the group's producer or service in the route, or leave privateLinkTargetGroup out.`);
-      }
-      const fits = options.producer
-        ? given.producer === options.producer
-        : given.producer === undefined
-          && serviceKeyOf(this, given.endpointServiceName, given.port) === serviceKeyOf(this, options.endpointServiceName!, this.port);
-      if (!fits) {
-        throw new Error(`Route '${route.label}': privateLinkTargetGroup '${given.node.path}' is for another producer or service; give the route its producer or service name and port, or leave privateLinkTargetGroup out.`);
-      }
-    }
-    this.producer = createsProducer(options) ? this.createProducer(props, route.label) : options.producer;
-    this.privateLinkTargetGroup = given ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
-      vpc: props.vpc,
-      producer: this.producer,
-      endpointServiceName: options.endpointServiceName,
-      port: this.port,
-      healthCheck: options.healthCheck,
-      deregistrationDelay: options.deregistrationDelay,
-      endpointSubnets: props.endpointSubnets,
-      endpointSecurityGroup: props.endpointSecurityGroup,
-      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
-    });
-    // Rules are named by peer and port, so routes sharing a security group and port share them.
-    this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
-
-    const conditions = [
-      ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
-      ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
-    ];
-    this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
-      listener: props.listener,
-      priority: this.priority,
-      conditions,
-      action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
-    });
-    // Named after its listener and priority, not the route. CloudFormation creates a resource
-    // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
-    // priority the listener already holds (PriorityInUse). So an edit that keeps the priority
-    // (another id, path, hosts or producer) updates the rule in place, and one that changes it
-    // creates the rule at a priority no rule of the old template holds on this listener.
-    const cfnRule = this.listenerRule.node.defaultChild as elbv2.CfnListenerRule;
-    cfnRule.overrideLogicalId(this.claimRuleLogicalId(props.listener, route.label));
-    if (route.urlRewrite) {
-      // The L2 rule has no transforms yet; the CloudFormation resource does.
-      cfnRule.transforms = [{
-        type: 'url-rewrite',
-        urlRewriteConfig: { rewrites: [route.urlRewrite] },
-      }];
-    }
-  }
-
-  /** The interface endpoint in the consumer VPC. */
-  public get endpoint(): ec2.InterfaceVpcEndpoint {
-    return this.privateLinkTargetGroup.endpoint;
-  }
-
-  /** The deploy-time lookup of the endpoint's private IP addresses. */
-  public get endpointIpAddresses(): EndpointIpAddresses {
-    return this.privateLinkTargetGroup.endpointIpAddresses;
-  }
-
-  /** The ALB target group of type IP holding the endpoint's addresses. */
-  public get targetGroup(): elbv2.ApplicationTargetGroup {
-    return this.privateLinkTargetGroup.targetGroup;
-  }
-
-  /**
-   * The listener rule's logical ID, `<listener>Rule<priority>`, after checking that no other route
-   * of the stack has it: two imports of one listener, or two routes added to one listener
-   * outside a router, could otherwise ask for one priority twice.
-   */
-  private claimRuleLogicalId(listener: elbv2.IApplicationListener, label: string): string {
-    const logicalId = `${stableIdOf(this, listener.listenerArn)}Rule${this.priority}`;
-    const claimed = claimedRuleLogicalIds(Stack.of(this));
-    const holder = claimed.get(logicalId);
-    if (holder !== undefined) {
-      throw new Error(`${this.node.path}: priority: route '${label}' asks for priority ${this.priority}, which route '${holder}' already has on the same listener; give one of them another priority.`);
-    }
-    claimed.set(logicalId, this.node.path);
-    return logicalId;
-  }
-
-  private createProducer(props: PrivateLinkRouteProps, label: string): PrivateLinkProducer {
-    const options = props.route;
-    // resolveRoute has checked that a route creating its producer has the VPC and targets.
-    const producerVpc = options.producerVpc!;
-    if (options.producerSubnets) {
-      selectedSubnets(`Route '${label}'`, 'producer subnets', producerVpc, options.producerSubnets, props.vpc);
-    }
-    // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
-    // builds a new producer (and endpoint) before the old one is deleted.
-    return new PrivateLinkProducer(this, `Producer${stableIdOf(this, producerVpc.vpcId)}`, {
-      vpc: producerVpc,
-      instances: options.instances,
-      autoScalingGroups: options.autoScalingGroups,
-      ipAddresses: options.ipAddresses,
-      port: this.port,
-      vpcSubnets: options.producerSubnets,
-      healthCheck: options.healthCheck,
-      deregistrationDelay: options.deregistrationDelay,
-      deletionProtection: props.deletionProtection,
-      // Only this deployment's endpoint may connect, not one that anybody else in the account
-      // creates to reach the instances around the ALB.
-      allowedPrincipals: props.allowedPrincipals ?? [endpointCreatorOf(this)],
-    });
-  }
-}
-
-/** The listener-rule logical IDs routes have taken, per stack, with the path of the route that took each. */
-const ruleLogicalIdsByStack = new WeakMap<Stack, Map<string, string>>();
-
-function claimedRuleLogicalIds(stack: Stack): Map<string, string> {
-  let claimed = ruleLogicalIdsByStack.get(stack);
-  if (claimed === undefined) {
-    claimed = new Map();
-    ruleLogicalIdsByStack.set(stack, claimed);
-  }
-  return claimed;
+  readonly id?: string;
 }
 
 /** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
@@ -264,7 +36,7 @@ export interface AlbPrivateLinkRouterProps {
    *
    * @default - none
    */
-  readonly routes?: PrivateLinkRouteOptions[];
+  readonly routes?: AddPrivateLinkRouteOptions[];
 
   /**
    * Whether the ALB is internet-facing.
@@ -443,9 +215,6 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly allowedPrincipals?: iam.ArnPrincipal[];
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
-  private readonly routeList: PrivateLinkRoute[] = [];
-  private readonly routeMatches: RouteMatch[] = [];
-  private readonly sharedTargetGroups = new Map<PrivateLinkProducer | string, SharedTargetGroup>();
   /** The first route to create a producer for each set of targets and settings, by that set. */
   private readonly createdProducers = new Map<string, string>();
 
@@ -542,51 +311,59 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
   /** The routes added so far, in the order they were added. */
   public get routes(): PrivateLinkRoute[] {
-    return [...this.routeList];
+    return this.node.children.filter((child): child is PrivateLinkRoute => child instanceof PrivateLinkRoute);
   }
 
   /**
    * Adds a route: requests matching `route.path` (and `route.hosts`) are forwarded over
-   * PrivateLink to `route.instances` or `route.producer`. Throws if the route conflicts with one already added.
+   * PrivateLink to `route.producer`, or to a producer the route creates for `route.instances`.
+   * Throws if the route conflicts with one already added, and then adds nothing.
    */
-  public addRoute(route: PrivateLinkRouteOptions): PrivateLinkRoute {
+  public addRoute(route: AddPrivateLinkRouteOptions): PrivateLinkRoute {
     const label = routeLabelOf(route);
-    if (this.routeList.length >= this.maxRoutes) {
+    if (this.routes.length >= this.maxRoutes) {
       throw new Error(`${this.node.path}: maxRoutes: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes (and, for routes with producers of their own, the quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC).`);
     }
-    // The route's own mistakes and its clashes with other routes first: a repeated path also
-    // repeats the derived construct ID, but the path is the root cause. Checked before building,
-    // since a route's constructor already adds rules to shared security groups.
-    const resolved = resolveRoute(route);
-    validateRouteSet([...this.routeMatches, resolved]);
     const id = route.id ?? routeIdOf(route);
     if (id.length === 0 || id.includes('/')) {
-      throw new Error(`${this.node.path}: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
+      throw new Error(`${this.node.path}: id: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
     }
     const taken = this.node.tryFindChild(id);
     if (taken instanceof PrivateLinkRoute) {
-      throw new Error(`${this.node.path}: routes '${routeLabelOf(taken)}' and '${label}' have the same construct ID '${id}'; give one of them a different 'id'.`);
+      // A repeated path repeats the derived ID too, but the path is the root cause.
+      validateRouteAmong(taken.node.path, resolveRoute(taken.node.path, route), routesOnListener(this, this.listener));
+      throw new Error(`${this.node.path}: id: route '${label}' has the construct ID '${id}' of route '${routeLabelOf(taken)}'; give one of them a different 'id'.`);
     }
     if (taken) {
-      throw new Error(`${this.node.path}: route '${label}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
+      throw new Error(`${this.node.path}: id: route '${label}' has construct ID '${id}', which the router uses for its ${id}; give the route a different 'id'.`);
     }
-    const added = new PrivateLinkRoute(this, id, {
-      route,
-      listener: this.listener,
-      vpc: this.vpc,
-      endpointSubnets: this.endpointSubnets,
-      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-      endpointSecurityGroup: this.endpointSecurityGroup,
-      privateLinkTargetGroup: this.sharedTargetGroupFor(route, resolved),
-      deletionProtection: this.deletionProtection,
-      allowedPrincipals: this.allowedPrincipals,
-    });
-    this.routeList.push(added);
-    this.routeMatches.push(resolved);
-    if (createsProducer(route)) {
-      this.warnOfDuplicateProducer(route, resolved, added);
+
+    const { id: _id, ...options } = route;
+    const sharedGroupId = route.producer && sharedTargetGroupIdOf(route.producer);
+    const existingSharedGroup = sharedGroupId ? this.node.tryFindChild(sharedGroupId) as PrivateLinkTargetGroup | undefined : undefined;
+    try {
+      const added = new PrivateLinkRoute(this, id, {
+        ...options,
+        listener: this.listener,
+        vpc: this.vpc,
+        endpointSubnets: this.endpointSubnets,
+        loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
+        endpointSecurityGroup: this.endpointSecurityGroup,
+        privateLinkTargetGroup: route.producer && (existingSharedGroup ?? this.createSharedTargetGroup(sharedGroupId!, route.producer)),
+        deletionProtection: this.deletionProtection,
+        allowedPrincipals: this.allowedPrincipals,
+      });
+      if (!route.producer) {
+        this.warnOfDuplicateProducer(route, added);
+      }
+      return added;
+    } catch (error) {
+      // Most errors come from checks made before anything outside these constructs is touched;
+      // removing them keeps a caught error from leaving a half-built route behind.
+      this.node.tryRemoveChild(id);
+      if (sharedGroupId && !existingSharedGroup) this.node.tryRemoveChild(sharedGroupId);
+      throw error;
     }
-    return added;
   }
 
   /**
@@ -595,25 +372,27 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    * merged producer would need a construct ID derived from its targets, so adding an instance
    * would replace it, and removing the first route must not move it.
    */
-  private warnOfDuplicateProducer(route: PrivateLinkRouteOptions, resolved: ResolvedRoute, added: PrivateLinkRoute): void {
+  private warnOfDuplicateProducer(route: PrivateLinkRouteOptions, added: PrivateLinkRoute): void {
     const pathsOf = (constructs: IConstruct[]) => constructs.map((construct) => construct.node.path).sort();
     const producerVpc = route.producerVpc!;
     const key = JSON.stringify([
       producerVpc.node.path,
-      resolved.port,
+      added.port,
       pathsOf(route.instances ?? []),
       pathsOf(route.autoScalingGroups ?? []),
       [...(route.ipAddresses ?? [])].sort(),
       route.producerSubnets ? pathsOf(producerVpc.selectSubnets(route.producerSubnets).subnets) : 'default subnets',
-      targetSettingsOf(route),
+      // Durations by length, so that minutes(5) and seconds(300) agree.
+      JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
+        (_key, value) => value instanceof Duration ? value.toSeconds() : value),
     ]);
     const first = this.createdProducers.get(key);
     if (first === undefined) {
-      this.createdProducers.set(key, resolved.label);
+      this.createdProducers.set(key, added.node.path);
       return;
     }
     Annotations.of(added).addWarningV2('cdk-alb-privatelink-router:duplicateProducer',
-      `Route '${resolved.label}' creates a producer for the same targets, port and settings as route '${first}': two Network Load Balancers, endpoint services and endpoints where one would do. Create one PrivateLinkProducer and give it to both routes as 'producer'.`);
+      `${added.node.path}: producerVpc: the route creates a producer for the same targets, port and settings as route '${first}': two Network Load Balancers, endpoint services and endpoints where one would do. Create one PrivateLinkProducer and give it to both routes as 'producer'.`);
   }
 
   /** Checks the HTTPS props; returns whether the listener is HTTPS. */
@@ -683,75 +462,21 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     return bucket;
   }
 
-  /**
-   * The endpoint and ALB target group of a producer or service name that routes name, made once
-   * and named after the producer or service, so that it stays the same whichever routes use it.
-   * Undefined for a route that creates its own producer.
-   */
-  private sharedTargetGroupFor(route: PrivateLinkRouteOptions, resolved: ResolvedRoute): PrivateLinkTargetGroup | undefined {
-    const serviceName = route.endpointServiceName;
-    if (createsProducer(route)) {
-      return undefined;
-    }
-    const key = route.producer ?? serviceKeyOf(this, serviceName!, resolved.port);
-    // Health checks are the target group's, so routes sharing one must agree on them.
-    const settings = targetSettingsOf(route);
-    const existing = this.sharedTargetGroups.get(key);
-    if (existing) {
-      if (existing.settings !== settings) {
-        throw new Error(`${this.node.path}: route '${resolved.label}' and route '${existing.firstLabel}' share an endpoint service and port but give different healthCheck or deregistrationDelay; give both the same.`);
-      }
-      return existing.targetGroup;
-    }
-    const id = route.producer
-      ? `PrivateLink-${route.producer.node.path.replace(/\//g, '-')}`
-      : `PrivateLink-${serviceIdOf(key as string)}-${resolved.port}`;
-    const targetGroup = new PrivateLinkTargetGroup(this, id, {
+  private createSharedTargetGroup(id: string, producer: IPrivateLinkProducer): PrivateLinkTargetGroup {
+    return new PrivateLinkTargetGroup(this, id, {
       vpc: this.vpc,
-      producer: route.producer,
-      endpointServiceName: serviceName,
-      port: resolved.port,
-      healthCheck: route.healthCheck,
-      deregistrationDelay: route.deregistrationDelay,
+      producer,
       endpointSubnets: this.endpointSubnets,
       loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
       endpointSecurityGroup: this.endpointSecurityGroup,
     });
-    this.sharedTargetGroups.set(key, { targetGroup, settings, firstLabel: resolved.label });
-    return targetGroup;
   }
 }
 
 /**
- * An endpoint service name and port as one comparable string: a name that is a token compares
- * by what it resolves to, so two `Fn.importValue` calls for one export give the same key.
+ * The construct ID of the endpoint and ALB target group that the routes naming `producer` share:
+ * named after the producer, so that it stays the same whichever routes use it.
  */
-function serviceKeyOf(scope: Construct, serviceName: string, port: number): string {
-  return `${JSON.stringify(Stack.of(scope).resolve(serviceName))}:${port}`;
-}
-
-/**
- * A route's health check and deregistration delay as JSON, for comparing routes; durations by
- * length, so that minutes(5) and seconds(300) agree.
- */
-function targetSettingsOf(route: PrivateLinkRouteOptions): string {
-  return JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
-    (_key, value) => value instanceof Duration ? value.toSeconds() : value);
-}
-
-/** A target group routes share, with what they must agree on. */
-interface SharedTargetGroup {
-  readonly targetGroup: PrivateLinkTargetGroup;
-  /** The health check and deregistration delay, as JSON. */
-  readonly settings: string;
-  readonly firstLabel: string;
-}
-
-/**
- * A construct ID part for a service name: the `vpce-svc-…` ID of a literal name, or a hash of a
- * name that is a token (its resolved form is stable across synths).
- */
-function serviceIdOf(resolvedName: string): string {
-  const literal = resolvedName.match(/^"(?:.*\.)?(vpce-svc-[0-9a-z]+)"/);
-  return literal ? literal[1] : `Service${shortHashOf(resolvedName).toLowerCase()}`;
+function sharedTargetGroupIdOf(producer: IPrivateLinkProducer): string {
+  return `PrivateLink${Names.nodeUniqueId(producer.node)}`;
 }

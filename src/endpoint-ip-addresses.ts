@@ -1,9 +1,10 @@
-import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeRuleId, awsCustomResourceProviderOf, endpointSubnetCountOf } from './private/aws-cdk-lib-internals';
 
 /** Properties of an `EndpointIpAddresses`. */
 export interface EndpointIpAddressesProps {
@@ -42,9 +43,12 @@ export class EndpointIpAddresses extends Construct {
   constructor(scope: Construct, id: string, props: EndpointIpAddressesProps) {
     super(scope, id);
 
-    const count = props.subnetCount ?? subnetCountOf(props.endpoint);
+    const count = props.subnetCount ?? endpointSubnetCountOf(props.endpoint);
+    if (count === undefined) {
+      throw new Error(`${this.node.path}: subnetCount: cannot count the subnets of endpoint '${props.endpoint.node.path}' at synth time; give subnetCount.`);
+    }
     if (!Number.isInteger(count) || count < 1) {
-      throw new Error(`${this.node.path}: subnetCount must be a positive integer (one network interface per endpoint subnet), got ${count}.`);
+      throw new Error(`${this.node.path}: subnetCount: must be a positive integer (one network interface per endpoint subnet), got ${count}.`);
     }
 
     const networkInterfaceIds = Array.from({ length: count }, (_, index) =>
@@ -79,12 +83,6 @@ export class EndpointIpAddresses extends Construct {
   }
 }
 
-/**
- * The construct ID aws-cdk-lib gives the stack's one AwsCustomResource provider function
- * (`lambdaPurpose` + the UUID without dashes). It is part of every deployed provider's logical
- * ID, so it cannot change without replacing them all.
- */
-const PROVIDER_FUNCTION_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 const PROVIDER_ROLE_ID = 'EndpointIpAddressesProviderRole';
 const LOOKUP_POLICY_ID = 'EndpointIpAddressesLookupPolicy';
 
@@ -93,7 +91,7 @@ const LOOKUP_POLICY_ID = 'EndpointIpAddressesLookupPolicy';
  * AwsCustomResource created it first, otherwise one role shared by every lookup in the stack.
  */
 function providerRoleOf(stack: Stack): iam.IRole {
-  const existingProvider = stack.node.tryFindChild(PROVIDER_FUNCTION_ID);
+  const existingProvider = awsCustomResourceProviderOf(stack);
   if (existingProvider instanceof lambda.Function && existingProvider.role) {
     return existingProvider.role;
   }
@@ -132,24 +130,14 @@ function lookupPolicyOf(stack: Stack, providerRole: iam.IRole): iam.Policy {
 
 /** Findings of rule packs such as cdk-nag's AwsSolutions that hold for the provider by design. */
 function acknowledgeProviderFindings(providerRole: iam.IRole): void {
-  // Recorded as metadata directly: Validations.acknowledge rejects IDs with more than one '::'.
-  providerRole.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
-      'The AwsCustomResource provider role has this AWS managed policy, which only lets the function write CloudWatch Logs.',
-  });
-  const providerFunction = Stack.of(providerRole).node.tryFindChild(PROVIDER_FUNCTION_ID);
+  acknowledgeRuleId(providerRole,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'The AwsCustomResource provider role has this AWS managed policy, which only lets the function write CloudWatch Logs.');
+  const providerFunction = awsCustomResourceProviderOf(Stack.of(providerRole));
   if (providerFunction) {
     Validations.of(providerFunction).acknowledge({
       id: 'AwsSolutions-L1',
       reason: "aws-cdk-lib picks the AwsCustomResource provider's runtime to match the handler it bundles; AwsCustomResource offers no way to change it.",
     });
   }
-}
-
-function subnetCountOf(endpoint: ec2.InterfaceVpcEndpoint): number {
-  const subnetIds = (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds;
-  if (subnetIds === undefined || Token.isUnresolved(subnetIds)) {
-    throw new Error(`${endpoint.node.path}: cannot count the endpoint's subnets at synth time; pass subnetCount to EndpointIpAddresses.`);
-  }
-  return subnetIds.length;
 }

@@ -1,5 +1,5 @@
 export * from './alb-privatelink-router';
 export * from './endpoint-ip-addresses';
 export * from './private-link-producer';
+export * from './private-link-route';
 export * from './private-link-target-group';
-export type { PrivateLinkRouteOptions } from './route';

@@ -1,20 +1,21 @@
-import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { accountRootOf } from './endpoint-creator';
-import { networkHealthCheckOf, validateHealthCheck } from './health-check';
-import { privateSubnetsOf, selectedSubnets } from './private-subnets';
-import { DEFAULT_ROUTE_PORT, validatePort, validateTargets } from './route';
+import { accountRootOf } from './private/endpoint-creator';
+import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
+import { privateSubnetsOf, selectedSubnets } from './private/subnets';
+import { DEFAULT_PORT, validatePort, validateTargets } from './private/validation';
 
-/** Properties of a `PrivateLinkProducer`. */
-export interface PrivateLinkProducerProps {
-  /** The VPC the instances run in; the Network Load Balancer is created in it. */
-  readonly vpc: ec2.IVpc;
-
+/**
+ * What serves a PrivateLink service, and how the load balancers in front of it treat its
+ * targets: the settings `PrivateLinkProducerProps` and a route that creates its producer
+ * (`PrivateLinkRouteOptions`) share.
+ */
+export interface BasePrivateLinkProducerProps {
   /**
    * The instances to expose. Their security groups are opened on `port` to the Network Load
    * Balancer's security group only.
@@ -27,16 +28,17 @@ export interface PrivateLinkProducerProps {
    * Auto Scaling groups whose instances to expose, registered as they launch. Their security
    * groups are opened on `port` to the Network Load Balancer's security group only. They must be
    * in the producer's stack: the group refers to the target group and the load balancer's
-   * security group to the group's.
+   * security group to the group's. (The class, not `IAutoScalingGroup`: only a group defined in
+   * the app can attach itself to a target group.)
    *
    * @default - none
    */
   readonly autoScalingGroups?: autoscaling.AutoScalingGroup[];
 
   /**
-   * Private IPv4 addresses in `vpc` to expose (a target group of type IP), for targets that are
-   * not instances, such as containers. The load balancer may send `port` to
-   * each address; open the targets' own firewalls to `securityGroup` (or the load balancer's
+   * Private IPv4 addresses in the producer's VPC to expose (a target group of type IP), for
+   * targets that are not instances, such as containers. The load balancer may send `port` to
+   * each address; open the targets' own firewalls to the load balancer's security group (or its
    * subnets) yourself. Cannot be combined with instances or Auto Scaling groups.
    *
    * @default - none
@@ -44,10 +46,18 @@ export interface PrivateLinkProducerProps {
   readonly ipAddresses?: string[];
 
   /**
+   * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
+   * interface endpoint and the consumer's ALB target group all use it.
+   *
+   * @default 80
+   */
+  readonly port?: number;
+
+  /**
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
-   * interface endpoint (and so the NLB behind it). With a `path` or `healthyHttpCodes`, the NLB
-   * checks over HTTP too. The port is always the traffic port; an `interval` without a `timeout`
-   * gets a timeout below it (at most 5 seconds).
+   * interface endpoint address (and so the NLB behind it). With a `path` or `healthyHttpCodes`,
+   * the NLB checks over HTTP too. The port is always the traffic port; an `interval` without a
+   * `timeout` gets a timeout below it (at most 5 seconds).
    *
    * @default - the NLB checks a TCP connection; the ALB checks HTTP `GET /` on the port and
    * expects 200
@@ -55,18 +65,100 @@ export interface PrivateLinkProducerProps {
   readonly healthCheck?: elbv2.HealthCheck;
 
   /**
-   * How long the load balancers let requests to a deregistering target finish.
+   * How long the load balancers (the NLB and the consumer's ALB) let requests to a deregistering
+   * target finish.
    *
    * @default Duration.seconds(300)
    */
   readonly deregistrationDelay?: Duration;
+}
+
+/**
+ * A VPC endpoint service that routes can reach over AWS PrivateLink: what a route needs to know
+ * to create an interface endpoint to it and check it from the ALB.
+ *
+ * `PrivateLinkProducer` implements it for a service defined in the app;
+ * `PrivateLinkProducer.fromPrivateLinkProducerAttributes` for one known by name only.
+ */
+export interface IPrivateLinkProducer extends IResource {
+  /**
+   * The service name of the VPC endpoint service, such as
+   * `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`.
+   *
+   * @attribute
+   */
+  readonly endpointServiceName: string;
+
+  /** The TCP port the service is offered on, and that its targets serve HTTP on. */
+  readonly port: number;
 
   /**
-   * The TCP port the instances listen on; the load balancer listens on the same port.
+   * The Availability Zones the service is offered in; consumers can create endpoints in these
+   * zones only.
+   *
+   * @default - not known; routes then do not check the zones of their endpoint subnets
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * How the consumer's ALB target group checks the service.
+   *
+   * @default - HTTP `GET /` on the port, expecting 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
+}
+
+/** What `PrivateLinkProducer.fromPrivateLinkProducerAttributes` needs to know of a service. */
+export interface PrivateLinkProducerAttributes {
+  /**
+   * The service name of the VPC endpoint service, such as
+   * `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`: a literal, or a token such as
+   * `Fn.importValue`. Its owner must allow the principal that deploys the consumer (or its
+   * account), and accept its endpoint connections (or not require acceptance).
+   */
+  readonly endpointServiceName: string;
+
+  /**
+   * The TCP port the service is offered on.
    *
    * @default 80
    */
   readonly port?: number;
+
+  /**
+   * The Availability Zones the service is offered in, to keep the routes' endpoint subnets in
+   * them at synth time.
+   *
+   * @default - not known: not checked, and an endpoint subnet in another zone fails at deploy time
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * How the consumer's ALB target group checks the service (always over HTTP on the port).
+   *
+   * @default - HTTP `GET /` on the port, expecting 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
+}
+
+/** Properties of a `PrivateLinkProducer`. */
+export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
+  /** The VPC the instances run in; the Network Load Balancer is created in it. */
+  readonly vpc: ec2.IVpc;
 
   /**
    * Where the Network Load Balancer goes. Consumers can create endpoints only in the
@@ -119,6 +211,9 @@ export interface PrivateLinkProducerProps {
   readonly crossZoneEnabled?: boolean;
 }
 
+/** Marks producers for `isPrivateLinkProducer`: `instanceof` fails across copies of the library. */
+const PRODUCER_SYMBOL = Symbol.for('cdk-alb-privatelink-router.PrivateLinkProducer');
+
 /**
  * The producer side of AWS PrivateLink: an internal Network Load Balancer in front of instances,
  * Auto Scaling groups or IP addresses, published as a VPC endpoint service.
@@ -126,8 +221,37 @@ export interface PrivateLinkProducerProps {
  * The load balancer has a security group with no inbound rules and does not apply them to
  * PrivateLink traffic, so the endpoint service is its only way in; its outbound rules allow the
  * targets' port only.
+ *
+ * @example
+ * import { AlbPrivateLinkRouter, PrivateLinkProducer } from 'cdk-alb-privatelink-router';
+ *
+ * // The service team's NLB and endpoint service, in its own VPC.
+ * const orders = new PrivateLinkProducer(this, 'Orders', {
+ *   vpc: vpc2,
+ *   instances: [web2a, web2b],
+ *   port: 8080,
+ *   healthCheck: { path: '/health' },
+ * });
+ *
+ * new AlbPrivateLinkRouter(this, 'Router', {
+ *   vpc: vpc1,
+ *   routes: [{ path: '/orders', producer: orders }],
+ * });
  */
-export class PrivateLinkProducer extends Construct {
+export class PrivateLinkProducer extends Resource implements IPrivateLinkProducer {
+  /**
+   * A service known by its name only, such as one in another account or app: routes create
+   * interface endpoints to it. Nothing is created by this call.
+   */
+  public static fromPrivateLinkProducerAttributes(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes): IPrivateLinkProducer {
+    return new ImportedPrivateLinkProducer(scope, id, attrs);
+  }
+
+  /** Whether `x` is a `PrivateLinkProducer` (of any copy of this library). */
+  public static isPrivateLinkProducer(x: any): x is PrivateLinkProducer {
+    return x !== null && typeof x === 'object' && PRODUCER_SYMBOL in x;
+  }
+
   /** The VPC the load balancer and the instances are in. */
   public readonly vpc: ec2.IVpc;
 
@@ -146,13 +270,12 @@ export class PrivateLinkProducer extends Construct {
   /** The VPC endpoint service consumers create interface endpoints to. */
   public readonly endpointService: ec2.VpcEndpointService;
 
-  /** The TCP port the service is offered on. */
+  public readonly endpointServiceName: string;
+
   public readonly port: number;
 
-  /** The health check given in the props, which the consumer's ALB target group uses too. */
   public readonly healthCheck?: elbv2.HealthCheck;
 
-  /** The deregistration delay given in the props, which the consumer's ALB target group uses too. */
   public readonly deregistrationDelay?: Duration;
 
   /** Whether the service owner must accept each endpoint connection. */
@@ -160,22 +283,23 @@ export class PrivateLinkProducer extends Construct {
 
   /**
    * The Availability Zones of the load balancer's subnets: consumers can create endpoints to the
-   * service in these zones only.
+   * service in these zones only. Always set here; optional only because the interface's is.
    */
-  public readonly availabilityZones: string[];
+  public readonly availabilityZones?: string[];
 
   constructor(scope: Construct, id: string, props: PrivateLinkProducerProps) {
     super(scope, id);
+    Object.defineProperty(this, PRODUCER_SYMBOL, { value: true });
 
     this.vpc = props.vpc;
-    this.port = props.port ?? DEFAULT_ROUTE_PORT;
+    this.port = props.port ?? DEFAULT_PORT;
     validatePort(this.node.path, this.port);
     validateTargets(this.node.path, props);
     validateHealthCheck(this.node.path, props.healthCheck);
     validateInstanceVpcs(this, props.vpc, props.instances ?? []);
     for (const group of props.autoScalingGroups ?? []) {
       if (Stack.of(group) !== Stack.of(this)) {
-        throw new Error(`${this.node.path}: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
+        throw new Error(`${this.node.path}: autoScalingGroups: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
       }
     }
     this.healthCheck = props.healthCheck;
@@ -188,8 +312,8 @@ export class PrivateLinkProducer extends Construct {
       allowAllOutbound: false,
     });
 
-    const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(props.vpc, this.node.path);
-    this.availabilityZones = selectedSubnets(this.node.path, 'load balancer subnets', props.vpc, vpcSubnets).map((subnet) => subnet.availabilityZone);
+    const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(this.node.path, 'vpcSubnets', props.vpc);
+    this.availabilityZones = selectedSubnets(this.node.path, 'vpcSubnets', props.vpc, vpcSubnets).map((subnet) => subnet.availabilityZone);
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
@@ -247,6 +371,33 @@ export class PrivateLinkProducer extends Construct {
       acceptanceRequired: this.acceptanceRequired,
       allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
     });
+    this.endpointServiceName = this.endpointService.vpcEndpointServiceName;
+  }
+}
+
+/** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */
+class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProducer {
+  public readonly endpointServiceName: string;
+  public readonly port: number;
+  public readonly availabilityZones?: string[];
+  public readonly healthCheck?: elbv2.HealthCheck;
+  public readonly deregistrationDelay?: Duration;
+
+  constructor(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes) {
+    super(scope, id);
+    if (attrs.endpointServiceName.length === 0) {
+      throw new Error(`${this.node.path}: endpointServiceName: is empty; give the service name of the VPC endpoint service.`);
+    }
+    if (attrs.availabilityZones?.length === 0) {
+      throw new Error(`${this.node.path}: availabilityZones: is empty; leave it out if the zones are not known.`);
+    }
+    this.endpointServiceName = attrs.endpointServiceName;
+    this.port = attrs.port ?? DEFAULT_PORT;
+    validatePort(this.node.path, this.port);
+    validateHealthCheck(this.node.path, attrs.healthCheck);
+    this.availabilityZones = attrs.availabilityZones;
+    this.healthCheck = attrs.healthCheck;
+    this.deregistrationDelay = attrs.deregistrationDelay;
   }
 }
 
@@ -268,7 +419,7 @@ function validateInstanceVpcs(producer: PrivateLinkProducer, vpc: ec2.IVpc, inst
       Annotations.of(producer).addWarningV2('cdk-alb-privatelink-router:instanceVpcUnknown',
         `${producer.node.path}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
     } else if (!vpcIds.includes(vpcId)) {
-      throw new Error(`${producer.node.path}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as producerVpc.`);
+      throw new Error(`${producer.node.path}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as the producer's VPC.`);
     }
   }
 }

@@ -1,14 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
-import { applicationHealthCheckOf, validateHealthCheck } from './health-check';
-import { PrivateLinkProducer } from './private-link-producer';
-import { endpointSubnetsFor } from './private-subnets';
-import { DEFAULT_ROUTE_PORT, validatePort } from './route';
-import { stableSetIdOf } from './stable-id';
+import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
+import { applicationHealthCheckOf } from './private/health-check';
+import { stableSetIdOf } from './private/stable-id';
+import { endpointSubnetsFor } from './private/subnets';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
 export interface PrivateLinkTargetGroupProps {
@@ -16,50 +14,20 @@ export interface PrivateLinkTargetGroupProps {
   readonly vpc: ec2.IVpc;
 
   /**
-   * The producer whose endpoint service the interface endpoint connects to. Give either
-   * `producer` or `endpointServiceName`.
-   *
-   * @default - none: `endpointServiceName` is given
+   * The service the interface endpoint connects to: a `PrivateLinkProducer`, or one from
+   * `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. Its port, health check and
+   * deregistration delay are the ALB target group's.
    */
-  readonly producer?: PrivateLinkProducer;
-
-  /**
-   * The service name of an endpoint service known by name only, for example one in another
-   * account (`com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`).
-   *
-   * @default - none: `producer` is given
-   */
-  readonly endpointServiceName?: string;
-
-  /**
-   * The TCP port of the service, used from the ALB through to its targets.
-   *
-   * @default - the producer's port, or 80 for an `endpointServiceName`
-   */
-  readonly port?: number;
-
-  /**
-   * How the ALB target group checks the service: always over HTTP on the traffic port.
-   *
-   * @default - the producer's health check, or HTTP `GET /` on the port expecting 200
-   */
-  readonly healthCheck?: elbv2.HealthCheck;
-
-  /**
-   * How long the ALB lets requests to a deregistering endpoint address finish.
-   *
-   * @default - the producer's deregistration delay, or Duration.seconds(300)
-   */
-  readonly deregistrationDelay?: Duration;
+  readonly producer: IPrivateLinkProducer;
 
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
    * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer's load balancer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis
-   * fails otherwise). Other subnets make a new endpoint, created before the old one is deleted.
+   * producer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis fails
+   * otherwise). Other subnets make a new endpoint, created before the old one is deleted.
    *
    * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone that the producer's load balancer and the ALB also cover
+   * one per Availability Zone that the producer and the ALB also cover
    */
   readonly endpointSubnets?: ec2.SubnetSelection;
 
@@ -82,21 +50,32 @@ export interface PrivateLinkTargetGroupProps {
 }
 
 /**
- * The consumer side of AWS PrivateLink, seen from an ALB: an interface endpoint to a
- * `PrivateLinkProducer`, its IP addresses looked up at deploy time, and an ALB target group of
- * type IP holding them.
+ * The consumer side of AWS PrivateLink, seen from an ALB: an interface endpoint to a producer,
+ * its IP addresses looked up at deploy time, and an ALB target group of type IP holding them.
  *
  * Forward listener rules to `targetGroup`, and allow the ALB in with `connections`.
+ *
+ * @example
+ * import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+ * import { PrivateLinkProducer, PrivateLinkTargetGroup } from 'cdk-alb-privatelink-router';
+ *
+ * declare const listener: elbv2.ApplicationListener;
+ *
+ * const orders = PrivateLinkProducer.fromPrivateLinkProducerAttributes(this, 'Orders', {
+ *   endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0',
+ *   port: 8080,
+ * });
+ * const group = new PrivateLinkTargetGroup(this, 'OrdersTargets', { vpc: vpc1, producer: orders });
+ * group.connections.allowFrom(listener, ec2.Port.tcp(8080));
+ * listener.addAction('Orders', {
+ *   priority: 10,
+ *   conditions: [elbv2.ListenerCondition.pathPatterns(['/orders/*'])],
+ *   action: elbv2.ListenerAction.forward([group.targetGroup]),
+ * });
  */
 export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectable {
-  /** The producer the endpoint connects to, unless it connects to an `endpointServiceName`. */
-  public readonly producer?: PrivateLinkProducer;
-
-  /** The service name of the endpoint service the endpoint connects to. */
-  public readonly endpointServiceName: string;
-
-  /** The TCP port used from the ALB through to the producer's instances. */
-  public readonly port: number;
+  /** The service the endpoint connects to. */
+  public readonly producer: IPrivateLinkProducer;
 
   /** The interface endpoint in the consumer VPC. */
   public readonly endpoint: ec2.InterfaceVpcEndpoint;
@@ -107,34 +86,25 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
   /** The ALB target group of type IP holding the endpoint's addresses. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
-  /** The interface endpoint's connections (its security groups, default port `port`). */
+  /** The interface endpoint's connections (its security groups, default port the producer's). */
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: PrivateLinkTargetGroupProps) {
     super(scope, id);
     const producer = props.producer;
-    if ((producer === undefined) === (props.endpointServiceName === undefined)) {
-      throw new Error(`${this.node.path}: give either producer or endpointServiceName.`);
-    }
-    if (producer && props.port !== undefined && props.port !== producer.port) {
-      throw new Error(`${this.node.path}: port ${props.port} differs from the port ${producer.port} of producer '${producer.node.path}'; leave port out to use the producer's.`);
-    }
     this.producer = producer;
-    this.endpointServiceName = producer?.endpointService.vpcEndpointServiceName ?? props.endpointServiceName!;
-    this.port = producer?.port ?? props.port ?? DEFAULT_ROUTE_PORT;
-    validatePort(this.node.path, this.port);
-    validateHealthCheck(this.node.path, props.healthCheck);
-
-    if (producer?.acceptanceRequired) {
-      throw new Error(`${this.node.path}: producer: '${producer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
+    const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
+    if (ownProducer?.acceptanceRequired) {
+      throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
     }
-    const endpointSubnets = endpointSubnetsFor(this, this.node.path, props.vpc, props.endpointSubnets, producer, props.loadBalancerAvailabilityZones);
+    const endpointSubnets = endpointSubnetsFor(this, props.vpc, props.endpointSubnets,
+      { vpc: ownProducer?.vpc, availabilityZones: producer.availabilityZones }, props.loadBalancerAvailabilityZones);
     // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
     // it, registers its addresses and only then deletes the old one. Updated in place, the old
     // network interfaces would be gone while the ALB still sent requests to their addresses.
     this.endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${stableSetIdOf(this, (endpointSubnets.subnets ?? []).map((subnet) => subnet.subnetId))}`, {
       vpc: props.vpc,
-      service: new ec2.InterfaceVpcEndpointService(this.endpointServiceName, this.port),
+      service: new ec2.InterfaceVpcEndpointService(producer.endpointServiceName, producer.port),
       subnets: endpointSubnets,
       securityGroups: [props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
         vpc: props.vpc,
@@ -145,9 +115,9 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       open: false,
       privateDnsEnabled: false,
     });
-    if (producer) {
+    if (ownProducer) {
       // The endpoint can connect only once the service's allowed principals are in place.
-      this.endpoint.node.addDependency(producer.endpointService);
+      this.endpoint.node.addDependency(ownProducer.endpointService);
     }
     this.connections = this.endpoint.connections;
 
@@ -157,12 +127,12 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
-      port: this.port,
+      port: producer.port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
-      healthCheck: applicationHealthCheckOf(props.healthCheck ?? producer?.healthCheck),
-      deregistrationDelay: props.deregistrationDelay ?? producer?.deregistrationDelay,
+      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, producer.port)),
+      healthCheck: applicationHealthCheckOf(producer.healthCheck),
+      deregistrationDelay: producer.deregistrationDelay,
     });
   }
 }

@@ -5,13 +5,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined): void {
   if (healthCheck === undefined) return;
   if (healthCheck.enabled === false) {
-    throw new Error(`${where}: healthCheck.enabled cannot be false: target groups of type instance or ip always check their targets.`);
+    throw new Error(`${where}: healthCheck: enabled cannot be false: target groups of type instance or ip always check their targets.`);
   }
   if (healthCheck.port !== undefined && healthCheck.port !== 'traffic-port') {
-    throw new Error(`${where}: healthCheck.port must be 'traffic-port': the interface endpoint and the security groups carry only the route's port.`);
+    throw new Error(`${where}: healthCheck: port must be 'traffic-port': the interface endpoint and the security groups carry only the route's port.`);
   }
   if (healthCheck.protocol === elbv2.Protocol.TCP && asksForHttp(healthCheck)) {
-    throw new Error(`${where}: healthCheck has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out.`);
+    throw new Error(`${where}: healthCheck: has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out.`);
   }
 }
 

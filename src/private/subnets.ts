@@ -6,23 +6,23 @@ import { IConstruct } from 'constructs';
  * The default placement of NLBs and interface endpoints: the VPC's private subnets, with egress
  * (NAT) if it has them, else isolated ones, one per Availability Zone. Never public subnets.
  */
-export function privateSubnetsOf(vpc: ec2.IVpc, needer: string): ec2.SubnetSelection {
+export function privateSubnetsOf(where: string, prop: string, vpc: ec2.IVpc): ec2.SubnetSelection {
   if (vpc.privateSubnets.length > 0) {
     return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, onePerAz: true };
   }
   if (vpc.isolatedSubnets.length > 0) {
     return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true };
   }
-  throw new Error(`${needer}: VPC '${vpc.node.path}' has no private or isolated subnets; add some or choose the subnets explicitly.`);
+  throw new Error(`${where}: ${prop}: VPC '${vpc.node.path}' has no private or isolated subnets; add some, or choose the subnets with ${prop}.`);
 }
 
 /** `Fn::Select [i, Fn::GetAZs '']`: the zones of an environment-agnostic stack, comparable by index. */
 const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
 
-/** Where a producer's load balancer is: its VPC and the zones of its subnets. */
+/** Where a producer's load balancer is, as far as known: its VPC and the zones of its subnets. */
 export interface ProducerPlacement {
-  readonly vpc: ec2.IVpc;
-  readonly availabilityZones: string[];
+  readonly vpc?: ec2.IVpc;
+  readonly availabilityZones?: string[];
 }
 
 /** Zones the endpoint subnets must stay within, and who imposes them, for messages. */
@@ -41,16 +41,17 @@ interface ZoneLimit {
  *
  * Default subnets outside those zones are left out; explicitly chosen ones are an error. Where a
  * zone is a token that cannot be compared at synth time, the subnets are kept with a warning.
- * Without `producer` (a service known by name only) its zones are not checked; without
- * `loadBalancerZones`, the ALB's are not.
+ * Where the producer's zones are not known (a service known by name only) they are not checked;
+ * without `loadBalancerZones`, the ALB's are not. Messages name `scope`, which owns the endpoint.
  *
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-type
  */
 export function endpointSubnetsFor(
-  scope: IConstruct, where: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined,
+  scope: IConstruct, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined,
   producer?: ProducerPlacement, loadBalancerZones?: string[],
 ): ec2.SubnetSelection {
-  let subnets = selectedSubnets(where, 'endpoint subnets', vpc, selection ?? privateSubnetsOf(vpc, where), producer?.vpc);
+  const where = scope.node.path;
+  let subnets = selectedSubnets(where, 'endpointSubnets', vpc, selection ?? privateSubnetsOf(where, 'endpointSubnets', vpc), producer?.vpc);
   const keysOf = (zones: string[]) => zones.map((zone) => zoneKey(scope, zone));
   const sameZone = keysOf(subnets.map((subnet) => subnet.availabilityZone))
     .find((key, index, keys) => key !== undefined && keys.indexOf(key) !== index);
@@ -58,7 +59,7 @@ export function endpointSubnetsFor(
     throw new Error(`${where}: endpointSubnets: two endpoint subnets are in ${zoneLabel(sameZone)}; an interface endpoint takes at most one subnet per Availability Zone (use onePerAz: true).`);
   }
   const limits: ZoneLimit[] = [
-    ...(producer ? [{ owner: "the producer's load balancer", availabilityZones: producer.availabilityZones }] : []),
+    ...(producer?.availabilityZones ? [{ owner: "the producer's load balancer", availabilityZones: producer.availabilityZones }] : []),
     ...(loadBalancerZones ? [{ owner: 'the ALB', availabilityZones: loadBalancerZones }] : []),
   ];
   for (const limit of limits) {
@@ -66,7 +67,7 @@ export function endpointSubnetsFor(
     const allowedKeys = keysOf(limit.availabilityZones);
     if ([...allowedKeys, ...endpointKeys].includes(undefined)) {
       Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zonesUnknown',
-        `${where}: cannot tell at synth time whether ${limit.owner} covers every Availability Zone of the endpoint subnets; an endpoint subnet in a zone it does not cover breaks the route at deploy time.`);
+        `${where}: endpointSubnets: cannot tell at synth time whether ${limit.owner} covers every Availability Zone of the endpoint subnets; an endpoint subnet in a zone it does not cover breaks the route at deploy time.`);
       continue;
     }
     const covered = subnets.filter((_, index) => allowedKeys.includes(endpointKeys[index]));
@@ -92,20 +93,20 @@ function zoneLabel(key: string | undefined): string {
 }
 
 /**
- * The subnets a selection picks in `vpc`. Throws, naming `where`, when it picks none, or picks
- * subnets of `otherVpc` (the VPC on the other side of the route), a mix-up that synthesises but
- * fails to deploy.
+ * The subnets a selection (the prop `prop` of the construct at `where`) picks in `vpc`. Throws
+ * when it picks none, or picks subnets of `otherVpc` (the VPC on the other side of the route), a
+ * mix-up that synthesises but fails to deploy.
  */
-export function selectedSubnets(where: string, what: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, otherVpc?: ec2.IVpc): ec2.ISubnet[] {
+export function selectedSubnets(where: string, prop: string, vpc: ec2.IVpc, selection: ec2.SubnetSelection, otherVpc?: ec2.IVpc): ec2.ISubnet[] {
   const subnets = vpc.selectSubnets(selection).subnets;
   if (subnets.length === 0) {
-    throw new Error(`${where}: the ${what} selection picks no subnet in VPC '${vpc.node.path}'.`);
+    throw new Error(`${where}: ${prop}: the selection picks no subnet in VPC '${vpc.node.path}'.`);
   }
   if (otherVpc && otherVpc !== vpc) {
     const otherIds = [...otherVpc.publicSubnets, ...otherVpc.privateSubnets, ...otherVpc.isolatedSubnets].map((subnet) => subnet.subnetId);
     const foreign = subnets.find((subnet) => otherIds.includes(subnet.subnetId));
     if (foreign) {
-      throw new Error(`${where}: the ${what} include subnet '${foreign.node.path}' of VPC '${otherVpc.node.path}', but they must be in VPC '${vpc.node.path}'.`);
+      throw new Error(`${where}: ${prop}: subnet '${foreign.node.path}' is in VPC '${otherVpc.node.path}', but these subnets must be in VPC '${vpc.node.path}'.`);
     }
   }
   return subnets;

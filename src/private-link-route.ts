@@ -1,0 +1,334 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EndpointIpAddresses } from './endpoint-ip-addresses';
+import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
+import { PrivateLinkTargetGroup } from './private-link-target-group';
+import { endpointCreatorOf } from './private/endpoint-creator';
+import { listenerKeyOf, resolveRoute, routesOnListener, validateRouteAmong } from './private/route-match';
+import { stableIdOf } from './private/stable-id';
+import { selectedSubnets } from './private/subnets';
+
+/**
+ * What one route matches, and where it goes: requests whose path matches `path` (and whose host
+ * matches `hosts`, if given) are forwarded over AWS PrivateLink to an existing `producer`, or to
+ * `instances` (or other targets) in `producerVpc`, for which the route creates a producer.
+ *
+ * A route to an existing `producer` takes its port, health check and deregistration delay from
+ * the producer: leave them out (or give the producer's port).
+ */
+export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
+  /**
+   * The path the route serves.
+   *
+   * A plain path is a prefix: `/vpc2` matches `/vpc2` and everything under `/vpc2/`.
+   * A path containing `*` or `?` is used verbatim as an ALB path pattern (`*` matches any
+   * characters, `?` exactly one); matching is case-sensitive.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
+   * @default '/': every path (of `hosts`, if given)
+   */
+  readonly path?: string;
+
+  /**
+   * The host names the route serves, matched against the request's Host header: for example
+   * `api.example.com`, or `*.example.com` (`*` matches any characters, `?` exactly one).
+   * Matching is case-insensitive. A request must match one of the hosts and the path. Routes
+   * with hosts are evaluated before routes without.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
+   * @default - any host
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Whether the ALB removes the route's path prefix before forwarding, so that the service can
+   * serve at `/`: with path `/api`, a request for `/api/users?page=2` reaches the service as
+   * `/users?page=2`, and `/api` as `/`. Uses an ALB URL-rewrite transform. Only for a plain
+   * prefix path (no `*` or `?`), other than `/`.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-transforms.html
+   * @default false
+   */
+  readonly stripPathPrefix?: boolean;
+
+  /**
+   * The service to route to: a `PrivateLinkProducer` (for example in the service team's own
+   * stack), or one from `PrivateLinkProducer.fromPrivateLinkProducerAttributes` (for example in
+   * another account). Routes of one router that name the same producer share one interface
+   * endpoint, IP lookup and ALB target group.
+   *
+   * @default - the route creates a producer from `producerVpc` and its targets
+   */
+  readonly producer?: IPrivateLinkProducer;
+
+  /**
+   * The VPC the targets run in: the route creates its own `PrivateLinkProducer` (Network Load
+   * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups` or `ipAddresses`.
+   *
+   * @default - none: `producer` is given
+   */
+  readonly producerVpc?: ec2.IVpc;
+
+  /**
+   * Where the Network Load Balancer of the producer the route creates goes in `producerVpc`.
+   *
+   * @default - the producer VPC's private subnets with egress, or its isolated subnets if it has
+   * none; one per Availability Zone
+   */
+  readonly producerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The listener-rule priority (1-50000, lower is evaluated first).
+   *
+   * @default - derived from the route's own hosts and path, so that routes with hosts are
+   * evaluated first, a deeper path before a shallower one, and the priority never changes when
+   * other routes are added or removed.
+   */
+  readonly priority?: number;
+}
+
+/** Properties of a `PrivateLinkRoute`: the route, and the listener and VPC it is added to. */
+export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
+  /** The ALB listener the route's rule is added to; an imported listener works too. */
+  readonly listener: elbv2.IApplicationListener;
+
+  /** The consumer VPC: the listener's load balancer's VPC, where the interface endpoint goes. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
+   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
+   * producer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis fails
+   * otherwise). Other subnets make a new endpoint, created before the old one is deleted.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
+   * one per Availability Zone that the producer and the ALB also cover
+   */
+  readonly endpointSubnets?: ec2.SubnetSelection;
+
+  /**
+   * The interface endpoint's security group; the route allows the listener's load balancer in
+   * on the route's port.
+   *
+   * @default - a new security group for the route's endpoint
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The endpoint and ALB target group to forward to, when routes share them: the route's
+   * `producer` is then the group's.
+   *
+   * @default - created for the route's producer
+   */
+  readonly privateLinkTargetGroup?: PrivateLinkTargetGroup;
+
+  /**
+   * Whether the Network Load Balancer of the producer the route creates has deletion protection.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The Availability Zones of the listener's load balancer. The ALB never sends a request to an
+   * IP target in a zone it is not enabled in, so the endpoint's subnets are kept to these zones.
+   *
+   * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
+   */
+  readonly loadBalancerAvailabilityZones?: string[];
+
+  /**
+   * The principals the endpoint service of the producer the route creates admits: whoever calls
+   * CreateVpcEndpoint for the route's endpoint. Give the role you deploy with when it is not the
+   * bootstrap's CloudFormation execution role (`cdk deploy --role-arn`, other deployment tools).
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
+   * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
+   * (of the top-level stack for a nested stack); the stack's account, with a warning, for other
+   * synthesizers. A `PrivateLinkProducer` made on its own admits its account.
+   */
+  readonly allowedPrincipals?: iam.ArnPrincipal[];
+}
+
+/**
+ * One path of an ALB listener served over AWS PrivateLink: a `PrivateLinkProducer` in the producer
+ * VPC (unless a `producer` is given), a `PrivateLinkTargetGroup` (interface endpoint to it in the
+ * consumer VPC, whose IP addresses are the targets of an ALB target group), and a listener rule
+ * forwarding the route's paths to that group.
+ *
+ * `AlbPrivateLinkRouter.addRoute` creates these; create one directly to add a route to an ALB
+ * listener of your own, owned or imported. Routes on one listener are checked against each other
+ * (same requests, same priority, a route another one shadows), in one stack.
+ *
+ * @example
+ * import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+ * import { PrivateLinkRoute } from 'cdk-alb-privatelink-router';
+ *
+ * const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
+ *   listenerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef',
+ *   securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'AlbSecurityGroup', 'sg-0123456789abcdef0'),
+ * });
+ * new PrivateLinkRoute(this, 'Vpc2', {
+ *   listener,
+ *   vpc: vpc1,
+ *   path: '/vpc2',
+ *   producerVpc: vpc2,
+ *   instances: [web2a, web2b],
+ * });
+ */
+export class PrivateLinkRoute extends Construct {
+  /** The route's path; `/` if it gave none. */
+  public readonly path: string;
+
+  /** The host names the listener rule matches, in lower case; empty for any host. */
+  public readonly hosts: string[];
+
+  /** The ALB path patterns the listener rule matches; empty when it matches hosts only. */
+  public readonly pathPatterns: string[];
+
+  /** The listener rule's priority. */
+  public readonly priority: number;
+
+  /** The TCP port used from the ALB through to the targets: the producer's. */
+  public readonly port: number;
+
+  /** The service the route forwards to: the one it was given, or the one it created. */
+  public readonly producer: IPrivateLinkProducer;
+
+  /** The interface endpoint, its IP lookup and the ALB target group the rule forwards to. */
+  public readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
+
+  /** The listener rule forwarding the route's paths to the target group. */
+  public readonly listenerRule: elbv2.ApplicationListenerRule;
+
+  constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
+    super(scope, id);
+    const where = this.node.path;
+
+    // What the route matches, and its clashes with the listener's other routes, first: they are
+    // the root cause of most other errors (a repeated path also repeats everything derived from it).
+    const match = resolveRoute(where, props);
+    const listenerRoutes = routesOnListener(this, props.listener);
+    validateRouteAmong(where, match, listenerRoutes);
+    this.path = match.path;
+    this.hosts = match.hosts;
+    this.pathPatterns = match.pathPatterns;
+    this.priority = match.priority;
+
+    this.producer = this.namedProducerOf(props) ?? this.createProducer(props);
+    this.port = this.producer.port;
+    this.privateLinkTargetGroup = props.privateLinkTargetGroup ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
+      vpc: props.vpc,
+      producer: this.producer,
+      endpointSubnets: props.endpointSubnets,
+      endpointSecurityGroup: props.endpointSecurityGroup,
+      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
+    });
+    // Rules are named by peer and port, so routes sharing a security group and port share them.
+    this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
+
+    const conditions = [
+      ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
+      ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
+    ];
+    this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
+      listener: props.listener,
+      priority: this.priority,
+      conditions,
+      action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
+    });
+    // Named after its listener and priority, not the route. CloudFormation creates a resource
+    // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
+    // priority the listener already holds (PriorityInUse). So an edit that keeps the priority
+    // (another id, path, hosts or producer) updates the rule in place, and one that changes it
+    // creates the rule at a priority no rule of the old template holds on this listener. No
+    // other route of the stack has the ID: validateRouteAmong checked the priority.
+    const cfnRule = this.listenerRule.node.defaultChild as elbv2.CfnListenerRule;
+    cfnRule.overrideLogicalId(`${listenerKeyOf(this, props.listener)}Rule${this.priority}`);
+    if (match.urlRewrite) {
+      // The L2 rule has no transforms yet; the CloudFormation resource does.
+      cfnRule.transforms = [{
+        type: 'url-rewrite',
+        urlRewriteConfig: { rewrites: [match.urlRewrite] },
+      }];
+    }
+    listenerRoutes.push({ match, constructPath: where });
+  }
+
+  /** The interface endpoint in the consumer VPC. */
+  public get endpoint(): ec2.InterfaceVpcEndpoint {
+    return this.privateLinkTargetGroup.endpoint;
+  }
+
+  /** The deploy-time lookup of the endpoint's private IP addresses. */
+  public get endpointIpAddresses(): EndpointIpAddresses {
+    return this.privateLinkTargetGroup.endpointIpAddresses;
+  }
+
+  /** The ALB target group of type IP holding the endpoint's addresses. */
+  public get targetGroup(): elbv2.ApplicationTargetGroup {
+    return this.privateLinkTargetGroup.targetGroup;
+  }
+
+  /**
+   * The producer the route names (itself or through its target group), after checking that the
+   * route names one service in one way; undefined when the route creates its producer.
+   */
+  private namedProducerOf(props: PrivateLinkRouteProps): IPrivateLinkProducer | undefined {
+    const where = this.node.path;
+    const group = props.privateLinkTargetGroup;
+    if (group && props.producer && group.producer !== props.producer) {
+      throw new Error(`${where}: privateLinkTargetGroup: '${group.node.path}' is for producer '${group.producer.node.path}', not the route's producer '${props.producer.node.path}'; give the group's producer, or leave one of them out.`);
+    }
+    const named = props.producer ?? group?.producer;
+    const creates = [props.producerVpc, props.instances, props.autoScalingGroups, props.ipAddresses, props.producerSubnets]
+      .some((value) => value !== undefined);
+    if (named && creates) {
+      const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
+      throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, instances, autoScalingGroups, ipAddresses and producerSubnets.`);
+    }
+    if (!named && !creates) {
+      throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups or ipAddresses.`);
+    }
+    if (!named) {
+      return undefined;
+    }
+    if (props.port !== undefined && props.port !== named.port) {
+      throw new Error(`${where}: port: ${props.port} differs from the port ${named.port} of producer '${named.node.path}'; leave port out to use the producer's.`);
+    }
+    if (props.healthCheck !== undefined || props.deregistrationDelay !== undefined) {
+      const prop = props.healthCheck !== undefined ? 'healthCheck' : 'deregistrationDelay';
+      throw new Error(`${where}: ${prop}: a route to an existing producer takes its health check and deregistration delay from the producer, which its routes share; set them on producer '${named.node.path}'.`);
+    }
+    return named;
+  }
+
+  private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {
+    const where = this.node.path;
+    const producerVpc = props.producerVpc;
+    if (producerVpc === undefined) {
+      throw new Error(`${where}: producerVpc: give the VPC of the instances, Auto Scaling groups or IP addresses.`);
+    }
+    if (props.producerSubnets) {
+      selectedSubnets(where, 'producerSubnets', producerVpc, props.producerSubnets, props.vpc);
+    }
+    // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
+    // builds a new producer (and endpoint) before the old one is deleted.
+    return new PrivateLinkProducer(this, `Producer${stableIdOf(this, producerVpc.vpcId)}`, {
+      vpc: producerVpc,
+      instances: props.instances,
+      autoScalingGroups: props.autoScalingGroups,
+      ipAddresses: props.ipAddresses,
+      port: props.port,
+      vpcSubnets: props.producerSubnets,
+      healthCheck: props.healthCheck,
+      deregistrationDelay: props.deregistrationDelay,
+      deletionProtection: props.deletionProtection,
+      // Only this deployment's endpoint may connect, not one that anybody else in the account
+      // creates to reach the instances around the ALB.
+      allowedPrincipals: props.allowedPrincipals ?? [endpointCreatorOf(this)],
+    });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The few things this library relies on that aws-cdk-lib does not offer as public API. Each is
+ * kept here, and test/aws-cdk-lib-internals.test.ts fails if an aws-cdk-lib upgrade changes one.
+ */
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { IConstruct } from 'constructs';
+
+/**
+ * The construct ID aws-cdk-lib gives a stack's one AwsCustomResource provider function, a child
+ * of the stack: `AWS` + the provider UUID without dashes (aws-cdk-lib's `SingletonFunction` names
+ * it after `lambdaPurpose` and the UUID). Every deployed provider's logical ID contains it.
+ */
+export const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+
+/** The stack's AwsCustomResource provider function, if one has been created. */
+export function awsCustomResourceProviderOf(stack: Stack): IConstruct | undefined {
+  return stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+}
+
+/**
+ * Acknowledges a rule finding on `construct` the way `Validations.of(construct).acknowledge`
+ * does, for IDs that method rejects: it allows at most one `::`, and a managed-policy finding ID
+ * such as `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/...]` has more. Writes
+ * the same metadata entry (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`, `{ [id]: reason }`).
+ */
+export function acknowledgeRuleId(construct: IConstruct, id: string, reason: string): void {
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+}
+
+/**
+ * How many subnets an interface endpoint is placed in, read from its L1 `subnetIds` (the L2
+ * keeps its subnets to itself); undefined when that list is not known at synth time.
+ */
+export function endpointSubnetCountOf(endpoint: ec2.InterfaceVpcEndpoint): number | undefined {
+  const subnetIds = (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds;
+  return subnetIds === undefined || Token.isUnresolved(subnetIds) ? undefined : subnetIds.length;
+}

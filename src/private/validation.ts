@@ -1,0 +1,58 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+
+/** The port a producer offers when none is given. */
+export const DEFAULT_PORT = 80;
+
+/** Throws unless `value` is a number known at synth time (not a token, not a string). */
+export function validateSynthTimeNumber(where: string, name: string, value: unknown): void {
+  if (typeof value !== 'number') {
+    throw new Error(`${where}: ${name}: must be a number, got ${typeof value} ${JSON.stringify(value)}.`);
+  }
+  if (Token.isUnresolved(value)) {
+    throw new Error(`${where}: ${name}: must be known at synth time, not a token.`);
+  }
+}
+
+/** Throws unless `port` is a valid TCP port; `where` names the construct, `name` the prop. */
+export function validatePort(where: string, port: number, name = 'port'): void {
+  validateSynthTimeNumber(where, name, port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${where}: ${name}: must be an integer from 1 to 65535, got ${port}.`);
+  }
+}
+
+/** What a producer can send traffic to. */
+export interface ProducerTargets {
+  readonly instances?: ec2.IInstance[];
+  readonly autoScalingGroups?: IConstruct[];
+  readonly ipAddresses?: string[];
+}
+
+/** Throws unless there is something to serve traffic, each thing once, of one target type. */
+export function validateTargets(where: string, targets: ProducerTargets): void {
+  const instances = targets.instances ?? [];
+  const groups = targets.autoScalingGroups ?? [];
+  const ipAddresses = targets.ipAddresses ?? [];
+  if (instances.length + groups.length + ipAddresses.length === 0) {
+    throw new Error(`${where}: instances: no targets; give at least one instance, Auto Scaling group or IP address to serve it.`);
+  }
+  if (ipAddresses.length > 0 && instances.length + groups.length > 0) {
+    throw new Error(`${where}: ipAddresses: IP addresses cannot be combined with instances or Auto Scaling groups: a target group has one target type.`);
+  }
+  const twice: Array<[string, string, string | undefined]> = [
+    ['instances', 'instance', firstRepeated(instances)?.node.path],
+    ['autoScalingGroups', 'Auto Scaling group', firstRepeated(groups)?.node.path],
+    ['ipAddresses', 'IP address', firstRepeated(ipAddresses)],
+  ];
+  for (const [prop, what, repeated] of twice) {
+    if (repeated !== undefined) {
+      throw new Error(`${where}: ${prop}: ${what} '${repeated}' is listed twice; a target group holds each target once.`);
+    }
+  }
+}
+
+function firstRepeated<T>(list: T[]): T | undefined {
+  return list.find((item, index) => list.indexOf(item) !== index);
+}
