@@ -228,18 +228,18 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
     const https = this.validateHttps(props);
     const listenerPort = props.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
-    validatePort(`${this.node.path}: listenerPort`, listenerPort);
+    validatePort(this.node.path, listenerPort, 'listenerPort');
     const redirectHttp = props.redirectHttp ?? https;
     if (redirectHttp && listenerPort === HTTP_PORT) {
-      throw new Error(`${this.node.path}: listenerPort is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
+      throw new Error(`${this.node.path}: listenerPort: is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
     }
     const accessLogs = this.validateAccessLogs(props);
     if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
-      throw new Error(`${this.node.path}: maxRoutes must be a positive integer, got ${this.maxRoutes}.`);
+      throw new Error(`${this.node.path}: maxRoutes: must be a positive integer, got ${this.maxRoutes}.`);
     }
     const internetFacing = props.internetFacing ?? true;
     if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
-      throw new Error(`${this.node.path}: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
+      throw new Error(`${this.node.path}: internetFacing: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
     }
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -399,15 +399,15 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private validateHttps(props: AlbPrivateLinkRouterProps): boolean {
     if (props.certificates === undefined) {
       if (props.sslPolicy !== undefined) {
-        throw new Error(`${this.node.path}: sslPolicy is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out.`);
+        throw new Error(`${this.node.path}: sslPolicy: is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out.`);
       }
       if (props.redirectHttp) {
-        throw new Error(`${this.node.path}: redirectHttp is true without certificates, so there is no HTTPS listener to redirect to; give certificates, or leave redirectHttp out.`);
+        throw new Error(`${this.node.path}: redirectHttp: is true without certificates, so there is no HTTPS listener to redirect to; give certificates, or leave redirectHttp out.`);
       }
       return false;
     }
     if (props.certificates.length === 0) {
-      throw new Error(`${this.node.path}: certificates is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
+      throw new Error(`${this.node.path}: certificates: is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
     }
     return true;
   }
@@ -416,23 +416,23 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private validateAccessLogs(props: AlbPrivateLinkRouterProps): boolean {
     const accessLogs = props.accessLogs ?? props.accessLogsBucket !== undefined;
     if (!accessLogs && props.accessLogsBucket) {
-      throw new Error(`${this.node.path}: accessLogs is false but accessLogsBucket is given; leave accessLogs out to write logs to the bucket, or leave the bucket out.`);
+      throw new Error(`${this.node.path}: accessLogsBucket: is given but accessLogs is false; leave accessLogs out to write logs to the bucket, or leave the bucket out.`);
     }
     if (!accessLogs && props.accessLogsPrefix !== undefined) {
-      throw new Error(`${this.node.path}: accessLogsPrefix is set without accessLogsBucket; give the bucket too, or set accessLogs: true to have one created.`);
+      throw new Error(`${this.node.path}: accessLogsPrefix: is set without accessLogsBucket; give the bucket too, or set accessLogs: true to have one created.`);
     }
     if (props.accessLogsRetention !== undefined) {
       if (!accessLogs || props.accessLogsBucket) {
-        throw new Error(`${this.node.path}: accessLogsRetention applies only to the bucket the router creates (accessLogs: true without accessLogsBucket); give your own bucket its lifecycle rules yourself.`);
+        throw new Error(`${this.node.path}: accessLogsRetention: applies only to the bucket the router creates (accessLogs: true without accessLogsBucket); give your own bucket its lifecycle rules yourself.`);
       }
       const days = props.accessLogsRetention.toDays({ integral: false });
       if (!Number.isInteger(days) || days < 1) {
-        throw new Error(`${this.node.path}: accessLogsRetention must be a whole number of days, at least 1; got ${props.accessLogsRetention.toHumanString()}.`);
+        throw new Error(`${this.node.path}: accessLogsRetention: must be a whole number of days, at least 1; got ${props.accessLogsRetention.toHumanString()}.`);
       }
     }
     // Checked here, before anything is created: aws-cdk-lib's own error would not name the router.
     if (accessLogs && Token.isUnresolved(Stack.of(this).region)) {
-      throw new Error(`${this.node.path}: access logs need a stack with an explicit region: aws-cdk-lib grants ALB log delivery to the bucket per region. Give the stack an env with a region, or leave access logs off.`);
+      throw new Error(`${this.node.path}: accessLogs: access logs need a stack with an explicit region: aws-cdk-lib grants ALB log delivery to the bucket per region. Give the stack an env with a region, or leave access logs off.`);
     }
     return accessLogs;
   }

@@ -71,5 +71,5 @@ test('accessLogsBucket turns on ALB access logs, which clears the ALB finding', 
 
 test('accessLogsPrefix without a bucket is rejected', () => {
   expect(() => routerStack({ accessLogsPrefix: 'router' }))
-    .toThrow(/Test\/Router: accessLogsPrefix is set without accessLogsBucket; give the bucket too/);
+    .toThrow(/Test\/Router: accessLogsPrefix: is set without accessLogsBucket; give the bucket too/);
 });

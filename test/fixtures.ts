@@ -2,6 +2,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
 
 /** Options of `consumerStack`. */
 export interface ConsumerStackOptions {
@@ -49,6 +50,25 @@ export function producer(stack: Stack, id: string, count = 2, maxAzs = 2):
     securityGroup,
   }));
   return { vpc, instances, securityGroup };
+}
+
+/** A producer VPC with instances, as `producer` makes it. */
+export type ProducerFixture = ReturnType<typeof producer>;
+
+/**
+ * A router in a consumer stack with the routes `routes` makes for a producer VPC `Web` of two
+ * instances. The template is synthesised on first use, so tests can still add to the stack.
+ */
+export function buildRouter(routes: (web: ProducerFixture) => AddPrivateLinkRouteOptions[], props: Partial<AlbPrivateLinkRouterProps> = {}) {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: routes(web), ...props });
+  return { stack, vpc, web, router, get template() { return Template.fromStack(stack); } };
+}
+
+/** The `GroupId` of a security group, as the template refers to it. */
+export function groupIdOf(stack: Stack, group: ec2.ISecurityGroup): unknown {
+  return { 'Fn::GetAtt': [logicalId(stack, group), 'GroupId'] };
 }
 
 /** The logical ID CloudFormation gives a construct's default resource. */

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { consumerStack, logicalId, producer, securityGroupRules } from './fixtures';
 import { acknowledgements, failingControls, findings } from './judges';
-import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer } from '../src';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 const certificates = [elbv2.ListenerCertificate.fromArn(CERTIFICATE_ARN)];
@@ -127,22 +127,22 @@ describe('HTTPS', () => {
 
   test('sslPolicy without certificates is rejected', () => {
     expect(() => build({ sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }))
-      .toThrow(/Test\/Router: sslPolicy is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out/);
+      .toThrow(/Test\/Router: sslPolicy: is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out/);
   });
 
   test('redirectHttp: true without certificates is rejected', () => {
     expect(() => build({ redirectHttp: true }))
-      .toThrow(/Test\/Router: redirectHttp is true without certificates, so there is no HTTPS listener to redirect to/);
+      .toThrow(/Test\/Router: redirectHttp: is true without certificates, so there is no HTTPS listener to redirect to/);
   });
 
   test('an empty certificates list is rejected', () => {
     expect(() => build({ certificates: [] }))
-      .toThrow(/Test\/Router: certificates is empty; give at least one certificate/);
+      .toThrow(/Test\/Router: certificates: is empty; give at least one certificate/);
   });
 
   test('listenerPort 80 clashes with the redirect and is rejected', () => {
     expect(() => build({ certificates, listenerPort: 80 }))
-      .toThrow(/Test\/Router: listenerPort is 80, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false/);
+      .toThrow(/Test\/Router: listenerPort: is 80, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false/);
   });
 
   test('listenerPort 80 with certificates is allowed when nothing redirects', () => {
@@ -241,43 +241,43 @@ describe('access logs', () => {
 
   test('access logs in a stack without a region are rejected naming the router', () => {
     expect(() => build({ accessLogs: true }))
-      .toThrow(/Test\/Router: access logs need a stack with an explicit region: .* Give the stack an env with a region, or leave access logs off/);
+      .toThrow(/Test\/Router: accessLogs: access logs need a stack with an explicit region: .* Give the stack an env with a region, or leave access logs off/);
   });
 
   test('an access-log bucket in a stack without a region is rejected naming the router', () => {
     const { stack, vpc } = consumerStack();
     const bucket = new s3.Bucket(stack, 'Logs');
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, accessLogsBucket: bucket }))
-      .toThrow(/Test\/Router: access logs need a stack with an explicit region/);
+      .toThrow(/Test\/Router: accessLogs: access logs need a stack with an explicit region/);
   });
 
   test('accessLogs: false with accessLogsBucket is rejected', () => {
     const { stack, vpc } = consumerStack({ inEuWest1: true });
     const bucket = new s3.Bucket(stack, 'Logs');
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, accessLogs: false, accessLogsBucket: bucket }))
-      .toThrow(/Test\/Router: accessLogs is false but accessLogsBucket is given/);
+      .toThrow(/Test\/Router: accessLogsBucket: is given but accessLogs is false/);
   });
 
   test('accessLogsRetention without a created bucket is rejected', () => {
     expect(() => build({ accessLogsRetention: Duration.days(30) }, true))
-      .toThrow(/Test\/Router: accessLogsRetention applies only to the bucket the router creates/);
+      .toThrow(/Test\/Router: accessLogsRetention: applies only to the bucket the router creates/);
   });
 
   test('accessLogsRetention with an own bucket is rejected', () => {
     const { stack, vpc } = consumerStack({ inEuWest1: true });
     const bucket = new s3.Bucket(stack, 'Logs');
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, accessLogsBucket: bucket, accessLogsRetention: Duration.days(30) }))
-      .toThrow(/Test\/Router: accessLogsRetention applies only to the bucket the router creates/);
+      .toThrow(/Test\/Router: accessLogsRetention: applies only to the bucket the router creates/);
   });
 
   test.each([Duration.hours(36), Duration.days(0)])('accessLogsRetention %p is rejected', (retention) => {
     expect(() => build({ accessLogs: true, accessLogsRetention: retention }, true))
-      .toThrow(/Test\/Router: accessLogsRetention must be a whole number of days, at least 1/);
+      .toThrow(/Test\/Router: accessLogsRetention: must be a whole number of days, at least 1/);
   });
 
   test('accessLogsPrefix without access logs is rejected', () => {
     expect(() => build({ accessLogsPrefix: 'router' }, true))
-      .toThrow(/Test\/Router: accessLogsPrefix is set without accessLogsBucket; give the bucket too, or set accessLogs: true/);
+      .toThrow(/Test\/Router: accessLogsPrefix: is set without accessLogsBucket; give the bucket too, or set accessLogs: true/);
   });
 
   test('the created bucket has only the server-access-logs acknowledgement and no cdk-nag finding', () => {
@@ -293,7 +293,7 @@ describe('access logs', () => {
   test('with access logs the ALB passes the access-log control; only the TCP NLB fails it', () => {
     const built = build({ accessLogs: true }, true);
     const failing = failingControls(built.stack);
-    expect(failing['CT.ELASTICLOADBALANCING.PR.6']).toEqual([logicalId(built.stack, built.router.routes[0].producer!.loadBalancer)]);
+    expect(failing['CT.ELASTICLOADBALANCING.PR.6']).toEqual([logicalId(built.stack, (built.router.routes[0].producer as PrivateLinkProducer).loadBalancer)]);
   });
 
   /**

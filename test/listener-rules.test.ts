@@ -51,9 +51,9 @@ describe('listener rules are named after their listener and priority', () => {
       listenerArn,
       securityGroup: web.securityGroup,
     }));
-    new PrivateLinkRoute(stack, 'A', { vpc, listener: first, route: { path: '/a', producerVpc: web.vpc, instances: web.instances, priority: 9 } });
-    expect(() => new PrivateLinkRoute(stack, 'B', { vpc, listener: second, route: { path: '/b', producerVpc: web.vpc, instances: web.instances, priority: 9 } }))
-      .toThrow(/Test\/B: priority: route '\/b' asks for priority 9, which route 'Test\/A' already has on the same listener; give one of them another priority/);
+    new PrivateLinkRoute(stack, 'A', { vpc, listener: first, path: '/a', producerVpc: web.vpc, instances: web.instances, priority: 9 });
+    expect(() => new PrivateLinkRoute(stack, 'B', { vpc, listener: second, path: '/b', producerVpc: web.vpc, instances: web.instances, priority: 9 }))
+      .toThrow(/^Test\/B: priority: route '\/b' asks for listener-rule priority 9, which route '\/a' \(Test\/A\) already has on the same listener; give one of them another priority/);
   });
 
   test('the HTTP redirect listener waits for the listener, which leaves port 80 when HTTPS is turned on', () => {

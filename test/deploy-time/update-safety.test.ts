@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkRouteOptions } from '../../src';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../../src';
 import { producer, referencedIds } from '../fixtures';
 
 /*
@@ -22,7 +22,7 @@ const ENV = { account: '111111111111', region: 'eu-west-1' };
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 /** A route of the base app: a path to the instances of one producer VPC, by letter. */
-interface RouteSpec extends Omit<PrivateLinkRouteOptions, 'producerVpc' | 'instances'> {
+interface RouteSpec extends Omit<AddPrivateLinkRouteOptions, 'producerVpc' | 'instances'> {
   readonly vpc: 'A' | 'B' | 'C';
   /** Which of the VPC's two instances serve it. Default both. */
   readonly instances?: number[];
