@@ -1,7 +1,8 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Fn } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AlbPrivateLinkRouter, PrivateLinkRoute } from '../src';
-import { consumerStack, producer } from './fixtures';
+import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkRouteOptions } from '../src';
+import { consumerStack, logicalId, producer, ProducerFixture } from './fixtures';
 
 /** A consumer stack in eu-west-1 over three zones, and a producer VPC over the same three. */
 function threeZones() {
@@ -54,5 +55,101 @@ describe('endpoint subnets follow the ALB\'s zones, since the ALB never sends a 
       Subnets: vpc.isolatedSubnets.map((subnet) => ({ Ref: vpc.stack.resolve(subnet.subnetId).Ref })),
     });
     expect(endpointZonesOf(router.routes[0], vpc)).toHaveLength(3);
+  });
+});
+
+describe('Availability Zones', () => {
+  /** A stack in eu-west-1 whose consumer VPC spans three named zones and producer VPC two. */
+  function threeZoneConsumer() {
+    const { stack, vpc } = consumerStack({ inEuWest1: true, maxAzs: 3 });
+    const web = producer(stack, 'Web');
+    expect(vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(web.vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    return { stack, vpc, web };
+  }
+
+  test('default endpoint subnets leave out zones the producer NLB does not cover', () => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      SubnetIds: vpc.isolatedSubnets.slice(0, 2).map((subnet) => ({ Ref: logicalId(stack, subnet) })),
+    });
+    expect(router.routes[0].endpointIpAddresses.ipAddresses).toHaveLength(2);
+  });
+
+  test('explicit endpoint subnets in a zone the producer NLB does not cover are rejected', () => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      endpointSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
+    })).toThrow(/Test\/Router\/a\/PrivateLink: endpointSubnets: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the producer's load balancer has no subnet \(it has eu-west-1a, eu-west-1b\)/);
+  });
+
+  test('named zones are compared by name', () => {
+    const { stack } = consumerStack();
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      publicSubnetIds: ['subnet-p1', 'subnet-p2'],
+      isolatedSubnetIds: ['subnet-i1', 'subnet-i2'],
+    });
+    const namedProducer = ec2.Vpc.fromVpcAttributes(stack, 'NamedProducer', {
+      vpcId: 'vpc-2',
+      availabilityZones: ['eu-west-1b', 'eu-west-1c'],
+      isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
+    });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: imported, routes: [{ path: '/a', producerVpc: namedProducer, ipAddresses: ['10.2.0.10'] }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { SubnetIds: ['subnet-i2'] });
+  });
+
+  test.each([
+    ['a producer the route creates', (web: ProducerFixture): PrivateLinkRouteOptions => ({ producerVpc: web.vpc, instances: web.instances })],
+    ['a service known by name only', (web: ProducerFixture): PrivateLinkRouteOptions => ({
+      producer: PrivateLinkProducer.fromPrivateLinkProducerAttributes(web.vpc, 'Service', { endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }),
+    })],
+  ])('two endpoint subnets in one zone are rejected, for %s', (_what, target) => {
+    const { stack, vpc, web } = threeZoneConsumer();
+    const sameZone = ['10.0.200.0/24', '10.0.201.0/24'].map((cidrBlock, index) => new ec2.Subnet(stack, `Extra${index}`, {
+      vpcId: vpc.vpcId, availabilityZone: 'eu-west-1a', cidrBlock,
+    }));
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      endpointSubnets: { subnets: sameZone },
+      routes: [{ path: '/a', ...target(web) }],
+    })).toThrow(/Test\/Router\/.*PrivateLink.*: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
+  });
+
+  test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
+    const { stack, vpc } = consumerStack();
+    const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, ipAddresses: ['10.0.0.10'] }] }))
+      .toThrow(/Test\/Other\/a\/ProducerPublicOnly[0-9A-F]{8}: vpcSubnets: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+  });
+
+  test('subnets of the other side\'s VPC, or none at all, are rejected naming the route or its endpoint', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const attempt = (id: string, extra: Partial<PrivateLinkRouteOptions>, routerProps: Partial<AlbPrivateLinkRouterProps> = {}) =>
+      () => new AlbPrivateLinkRouter(stack, id, { vpc, ...routerProps, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances, ...extra }] });
+    expect(attempt('R1', {}, { endpointSubnets: { subnets: web.vpc.isolatedSubnets } }))
+      .toThrow(/^Test\/R1\/a\/PrivateLink: endpointSubnets: subnet 'Test\/Web\/isolatedSubnet1' is in VPC 'Test\/Web', but these subnets must be in VPC 'Test\/Consumer'/);
+    expect(attempt('R2', { producerSubnets: { subnets: vpc.isolatedSubnets } }))
+      .toThrow(/^Test\/R2\/a: producerSubnets: subnet 'Test\/Consumer\/isolatedSubnet1' is in VPC 'Test\/Consumer', but these subnets must be in VPC 'Test\/Web'/);
+    expect(attempt('R3', {}, { endpointSubnets: { subnets: [] } }))
+      .toThrow(/^Test\/R3\/a\/PrivateLink: endpointSubnets: the selection picks no subnet in VPC 'Test\/Consumer'/);
+    expect(attempt('R4', { producerSubnets: { subnets: [] } }))
+      .toThrow(/^Test\/R4\/a: producerSubnets: the selection picks no subnet in VPC 'Test\/Web'/);
+  });
+
+  test('zones that cannot be compared at synth time give a warning', () => {
+    const { stack, vpc } = consumerStack();
+    const imported = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+      vpcId: 'vpc-2',
+      availabilityZones: [Fn.importValue('ZoneA'), Fn.importValue('ZoneB')],
+      isolatedSubnetIds: ['subnet-n1', 'subnet-n2'],
+    });
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: imported, ipAddresses: ['10.2.0.10'] }] });
+    Annotations.fromStack(stack).hasWarning('/Test/Router/a/PrivateLink', Match.stringLikeRegexp("Test/Router/a/PrivateLink: endpointSubnets: cannot tell at synth time whether the producer's load balancer covers"));
   });
 });

@@ -76,7 +76,7 @@ test('subnetCount is required when the endpoint subnets are a token', () => {
   const { stack, endpoint } = endpointWith();
   (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds = Fn.split(',', Fn.importValue('SubnetIds'));
   expect(() => new EndpointIpAddresses(stack, 'Ips', { endpoint }))
-    .toThrow(/Test\/Endpoint: cannot count the endpoint's subnets at synth time; pass subnetCount/);
+    .toThrow(/^Test\/Ips: subnetCount: cannot count the subnets of endpoint 'Test\/Endpoint' at synth time; give subnetCount/);
   const lookup = new EndpointIpAddresses(stack, 'Counted', { endpoint, subnetCount: 3 });
   expect(lookup.ipAddresses).toHaveLength(3);
 });
@@ -84,7 +84,7 @@ test('subnetCount is required when the endpoint subnets are a token', () => {
 test.each([0, -1, 1.5])('subnetCount %p is rejected', (subnetCount) => {
   const { stack, endpoint } = endpointWith();
   expect(() => new EndpointIpAddresses(stack, 'Ips', { endpoint, subnetCount }))
-    .toThrow(/Test\/Ips: subnetCount must be a positive integer/);
+    .toThrow(/Test\/Ips: subnetCount: must be a positive integer/);
 });
 
 describe('the provider is shared', () => {

@@ -1,12 +1,12 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { consumerStack, expectOnlyTcpBetween, logicalId, producer } from './fixtures';
-import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
+import { consumerStack, expectOnlyTcpBetween, logicalId, producer, ProducerFixture } from './fixtures';
+import { AlbPrivateLinkRouter, PrivateLinkProducer, PrivateLinkProducerProps } from '../src';
 
 function build(props: Partial<ConstructorParameters<typeof PrivateLinkProducer>[2]> = {}) {
   const { stack } = consumerStack();
@@ -94,19 +94,21 @@ test('the port defaults to 80', () => {
   Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
 });
 
-test('invalid input fails at construction naming the producer', () => {
+test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkProducerProps>, RegExp]>([
+  ['no targets', () => ({ instances: [] }), /instances: no targets; give at least one instance, Auto Scaling group or IP address/],
+  ['IP addresses and instances', () => ({ ipAddresses: ['10.0.0.5'] }), /ipAddresses: IP addresses cannot be combined with instances or Auto Scaling groups/],
+  ['an IP address twice', () => ({ instances: undefined, ipAddresses: ['10.0.0.5', '10.0.0.5'] }), /ipAddresses: IP address '10.0.0.5' is listed twice/],
+  ['an instance twice', (web) => ({ instances: [web.instances[0], web.instances[0]] }), /instances: instance 'Test\/WebInstance0' is listed twice/],
+  ...[0, -1, 65536, 80.5].map((port): [string, () => Partial<PrivateLinkProducerProps>, RegExp] =>
+    [`port ${port}`, () => ({ port }), new RegExp(`port: must be an integer from 1 to 65535, got ${port}`)]),
+  ['a port that is a token', () => ({ port: Token.asNumber({ Ref: 'Port' }) }), /port: must be known at synth time, not a token/],
+  ['a port that is a string', () => ({ port: '8080' as unknown as number }), /port: must be a number, got string "8080"/],
+  ['subnets that select none', () => ({ vpcSubnets: { subnets: [] } }), /vpcSubnets: the selection picks no subnet in VPC 'Test\/Web'/],
+])('%s fails at construction, naming the producer and the prop', (_what, invalid, message) => {
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
-  expect(() => new PrivateLinkProducer(stack, 'NoInstances', { vpc: web.vpc, instances: [] }))
-    .toThrow(/Test\/NoInstances: no targets; give at least one instance, Auto Scaling group or IP address/);
-  expect(() => new PrivateLinkProducer(stack, 'Mixed', { vpc: web.vpc, instances: web.instances, ipAddresses: ['10.0.0.5'] }))
-    .toThrow(/Test\/Mixed: IP addresses cannot be combined with instances or Auto Scaling groups/);
-  expect(() => new PrivateLinkProducer(stack, 'IpTwice', { vpc: web.vpc, ipAddresses: ['10.0.0.5', '10.0.0.5'] }))
-    .toThrow(/Test\/IpTwice: IP address '10.0.0.5' is listed twice/);
-  expect(() => new PrivateLinkProducer(stack, 'BadPort', { vpc: web.vpc, instances: web.instances, port: 0 }))
-    .toThrow(/Test\/BadPort: port must be an integer from 1 to 65535, got 0/);
-  expect(() => new PrivateLinkProducer(stack, 'NoSubnets', { vpc: web.vpc, instances: web.instances, vpcSubnets: { subnets: [] } }))
-    .toThrow(/Test\/NoSubnets: the load balancer subnets selection picks no subnet in VPC 'Test\/Web'/);
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: web.instances, ...invalid(web) }))
+    .toThrow(new RegExp(`^Test/Service: ${message.source}`));
 });
 
 test('instances in another stack get their ingress rule from the producer stack, with no reference back', () => {
@@ -154,7 +156,7 @@ describe('targets and checks', () => {
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
     });
     expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, autoScalingGroups: [group] }))
-      .toThrow(/Test\/Service: Auto Scaling group 'Other\/Group' is in another stack; create the producer in its stack/);
+      .toThrow(/Test\/Service: autoScalingGroups: Auto Scaling group 'Other\/Group' is in another stack; create the producer in its stack/);
   });
 
   test('IP addresses make an IP target group, and the NLB may send the port to each address only', () => {
@@ -212,9 +214,9 @@ describe('health checks', () => {
   });
 
   test.each([
-    ['disabled', { enabled: false }, /healthCheck.enabled cannot be false/],
-    ['on another port', { port: '9000' }, /healthCheck.port must be 'traffic-port'/],
-    ['TCP with a path', { protocol: elbv2.Protocol.TCP, path: '/healthz' }, /healthCheck has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out/],
+    ['disabled', { enabled: false }, /healthCheck: enabled cannot be false/],
+    ['on another port', { port: '9000' }, /healthCheck: port must be 'traffic-port'/],
+    ['TCP with a path', { protocol: elbv2.Protocol.TCP, path: '/healthz' }, /healthCheck: has a path or healthyHttpCodes, which a TCP health check cannot use; leave protocol out/],
   ])('a check %s is rejected naming the producer', (_what, healthCheck, message) => {
     expect(() => build({ healthCheck })).toThrow(new RegExp(`^Test/Service: ${message.source}`));
   });
