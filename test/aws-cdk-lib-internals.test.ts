@@ -1,0 +1,51 @@
+// Pins what src/private/aws-cdk-lib-internals.ts assumes of aws-cdk-lib: an upgrade that changes
+// one of these fails here, naming the assumption, instead of somewhere downstream.
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { consumerStack } from './fixtures';
+import {
+  acknowledgeRuleId, AWS_CUSTOM_RESOURCE_PROVIDER_ID, awsCustomResourceProviderOf, endpointSubnetCountOf,
+} from '../src/private/aws-cdk-lib-internals';
+
+function anyAwsCustomResource(stack: Stack): void {
+  new cr.AwsCustomResource(stack, 'Call', {
+    onCreate: { service: 'EC2', action: 'describeRegions', physicalResourceId: cr.PhysicalResourceId.of('regions') },
+    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+    installLatestAwsSdk: false,
+  });
+}
+
+test('an AwsCustomResource creates its provider function as a child of the stack, under the ID assumed', () => {
+  const { stack } = consumerStack();
+  expect(awsCustomResourceProviderOf(stack)).toBeUndefined();
+  anyAwsCustomResource(stack);
+  anyAwsCustomResource(new Stack(stack.node.root, 'Other'));
+  const provider = awsCustomResourceProviderOf(stack);
+  expect(provider).toBeInstanceOf(lambda.Function);
+  expect(provider?.node.id).toBe(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  expect(stack.node.findAll().filter((construct) => construct instanceof lambda.Function).map((fn) => fn.node.path))
+    .toEqual([`Test/${AWS_CUSTOM_RESOURCE_PROVIDER_ID}`]);
+});
+
+test('an acknowledgement written directly is the metadata entry Validations.acknowledge writes', () => {
+  const { stack, vpc } = consumerStack();
+  const viaApi = new ec2.SecurityGroup(stack, 'ViaApi', { vpc });
+  const direct = new ec2.SecurityGroup(stack, 'Direct', { vpc });
+  Validations.of(viaApi).acknowledge({ id: 'AwsSolutions-EC23', reason: 'Why it holds.' });
+  acknowledgeRuleId(direct, 'AwsSolutions-EC23', 'Why it holds.');
+  const entries = (group: ec2.SecurityGroup) => group.node.metadata.map(({ type, data }) => ({ type, data }));
+  expect(entries(direct)).toEqual(entries(viaApi));
+  expect(entries(direct)).toEqual([{ type: Validations.ACKNOWLEDGED_RULES_METADATA_KEY, data: { 'annotation::AwsSolutions-EC23': 'Why it holds.' } }]);
+});
+
+test('an interface endpoint\'s L1 subnetIds lists one ID per subnet it is placed in', () => {
+  const { stack, vpc } = consumerStack({ inEuWest1: true, maxAzs: 3 });
+  const endpoint = vpc.addInterfaceEndpoint('Endpoint', {
+    service: new ec2.InterfaceVpcEndpointService('com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', 80),
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
+  expect(endpointSubnetCountOf(endpoint)).toBe(vpc.isolatedSubnets.length);
+  expect(stack.resolve((endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds)).toHaveLength(vpc.isolatedSubnets.length);
+});
