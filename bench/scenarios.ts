@@ -7,7 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from '../integ/web-server';
 // The compiled library, as users get it from npm.
-import { AlbPrivateLinkRouter, PrivateLinkProducer, PrivateLinkRouteOptions } from '../lib';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, PrivateLinkProducer } from '../lib';
 
 /** Who builds the routes: this library, or plain aws-cdk-lib written by hand (the baseline). */
 export type Implementation = 'construct' | 'hand-written';
@@ -34,7 +34,7 @@ export function buildApp(implementation: Implementation, layout: Layout, routes:
   if (implementation === 'construct') {
     const router = new AlbPrivateLinkRouter(consumer, 'Router', { vpc });
     services.forEach((service, index) => {
-      const target: Partial<PrivateLinkRouteOptions> = layout === 'one-stack'
+      const target: Partial<AddPrivateLinkRouteOptions> = layout === 'one-stack'
         ? { producerVpc: service.vpc, instances: service.instances }
         : { producer: new PrivateLinkProducer(service, 'Producer', { vpc: service.vpc, instances: service.instances }) };
       // Explicit priorities, as in the baseline: derived ones would likely clash at this scale

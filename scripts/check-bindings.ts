@@ -8,6 +8,8 @@
  *   arguments and attributes the package has (scripts/check_python_example.py).
  * - Java: every type in the jsii assembly has its .java file declaring it, and the README's Java
  *   example imports, builds with and calls only what those files declare.
+ * - Every class of the assembly has an `@example` that jsii-rosetta compiled, so that Construct
+ *   Hub shows it in every language.
  *
  *   ts-node --project tsconfig.dev.json scripts/check-bindings.ts BINDINGS_DIR
  */
@@ -34,10 +36,21 @@ function filesUnder(dir: string, extension: string): string[] {
     .map(file => path.join(dir, file));
 }
 
+interface AssemblyType {
+  readonly fqn: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly docs?: { readonly example?: string };
+}
+
+function assemblyTypes(): AssemblyType[] {
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
+  return Object.values(assembly.types as Record<string, AssemblyType>);
+}
+
 /** The names of the assembly's types; this library has no submodules or nested types. */
 function assemblyTypeNames(): string[] {
-  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf-8'));
-  const names = Object.values(assembly.types as Record<string, { name: string }>).map(type => type.name);
+  const names = assemblyTypes().map(type => type.name);
   if (names.length === 0) {
     throw new Error('.jsii declares no types; run `npx projen compile` first');
   }
@@ -176,6 +189,21 @@ function checkJava(javaDir: string, javaPackage: string, typeNames: string[]): v
   }
 }
 
+/** Every class has an `@example`, compiled by `rosetta:extract` into the tablet. */
+function checkClassExamples(): void {
+  const tablet = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii.tabl.json'), 'utf-8'));
+  const compiled = new Set(Object.values<any>(tablet.snippets)
+    .filter(snippet => snippet.didCompile && snippet.location?.api?.api === 'type')
+    .map(snippet => snippet.location.api.fqn));
+  const classes = assemblyTypes().filter(type => type.kind === 'class');
+  const without = classes.filter(type => !type.docs?.example || !compiled.has(type.fqn)).map(type => type.name);
+  if (without.length > 0) {
+    fail(`these classes have no @example that jsii-rosetta compiled: ${without.join(', ')}`);
+  } else {
+    console.log(`Examples: all ${classes.length} classes have an @example that jsii-rosetta compiled`);
+  }
+}
+
 const bindingsDir = process.argv[2];
 if (!bindingsDir) {
   throw new Error('usage: check-bindings.ts BINDINGS_DIR');
@@ -184,6 +212,7 @@ const targets: JsiiTargets = JSON.parse(fs.readFileSync(path.join(ROOT, 'package
 const typeNames = assemblyTypeNames();
 checkPython(path.join(bindingsDir, 'python'), targets.python.module, typeNames);
 checkJava(path.join(bindingsDir, 'java'), targets.java.package, typeNames);
+checkClassExamples();
 if (failures.length > 0) {
   failures.forEach(failure => console.error(`FAIL ${failure}`));
   process.exit(1);

@@ -185,6 +185,18 @@ export interface AlbPrivateLinkRouterProps {
  * Each route gets its own `PrivateLinkProducer` (NLB + endpoint service) in its producer VPC, an
  * interface endpoint in the consumer VPC whose IP addresses are looked up at deploy time and
  * registered as ALB targets, and a listener rule. Requests matching no route get a 404.
+ *
+ * @example
+ * import { AlbPrivateLinkRouter } from 'cdk-alb-privatelink-router';
+ *
+ * const router = new AlbPrivateLinkRouter(this, 'Router', {
+ *   vpc: vpc1, // the consumer VPC: the ALB and the interface endpoints
+ *   routes: [
+ *     { path: '/vpc2', producerVpc: vpc2, instances: [web2a, web2b] },
+ *     { path: '/vpc3', producerVpc: vpc3, instances: [web3a, web3b] },
+ *   ],
+ * });
+ * router.addRoute({ path: '/api', producerVpc: vpc4, instances: [api], port: 8080 });
  */
 export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable {
   /** The Application Load Balancer. */

@@ -29,6 +29,16 @@ export interface EndpointIpAddressesProps {
  * `ec2:DescribeNetworkInterfaces` for those IDs in a custom resource, so the addresses are
  * available in the same deployment that creates the endpoint. The lookup runs again only when the
  * endpoint's network interfaces change (the endpoint is replaced or its subnets change).
+ *
+ * @example
+ * import { EndpointIpAddresses } from 'cdk-alb-privatelink-router';
+ *
+ * const endpoint = vpc1.addInterfaceEndpoint('ExecuteApi', {
+ *   service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
+ *   subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, onePerAz: true },
+ * });
+ * const addresses = new EndpointIpAddresses(this, 'ExecuteApiAddresses', { endpoint });
+ * new CfnOutput(this, 'FirstAddress', { value: addresses.ipAddresses[0] });
  */
 export class EndpointIpAddresses extends Construct {
   /**
