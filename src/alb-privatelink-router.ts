@@ -39,9 +39,10 @@ export interface AlbPrivateLinkRouterProps {
   readonly routes?: AddPrivateLinkRouteOptions[];
 
   /**
-   * Whether the ALB is internet-facing.
+   * Whether the ALB is internet-facing: the router is an entry point from the internet unless
+   * told otherwise.
    *
-   * @default true
+   * @default true (aws-cdk-lib's `ApplicationLoadBalancer` defaults to false)
    */
   readonly internetFacing?: boolean;
 

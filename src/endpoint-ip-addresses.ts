@@ -8,7 +8,10 @@ import { acknowledgeRuleId, awsCustomResourceProviderOf, endpointSubnetCountOf }
 
 /** Properties of an `EndpointIpAddresses`. */
 export interface EndpointIpAddressesProps {
-  /** The interface VPC endpoint whose network interfaces to look up. */
+  /**
+   * The interface VPC endpoint whose network interfaces to look up. The class, not
+   * `IInterfaceVpcEndpoint`: only an endpoint defined in the app exposes its network interface IDs.
+   */
   readonly endpoint: ec2.InterfaceVpcEndpoint;
 
   /**

@@ -49,7 +49,7 @@ export interface BasePrivateLinkProducerProps {
    * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
    * interface endpoint and the consumer's ALB target group all use it.
    *
-   * @default 80
+   * @default 80; for a route to an existing `producer`, the producer's port
    */
   readonly port?: number;
 
