@@ -4,11 +4,11 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
+import { validatePort } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
-import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
-import { validatePort } from './private/validation';
 
 /** A route of an `AlbPrivateLinkRouter`: what it matches and where it goes, and its construct ID. */
 export interface AddPrivateLinkRouteOptions extends PrivateLinkRouteOptions {

@@ -3,12 +3,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
-import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
-import { PrivateLinkTargetGroup } from './private-link-target-group';
 import { endpointCreatorOf } from './private/endpoint-creator';
 import { listenerKeyOf, resolveRoute, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { selectedSubnets } from './private/subnets';
+import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
+import { PrivateLinkTargetGroup } from './private-link-target-group';
 
 /**
  * What one route matches, and where it goes: requests whose path matches `path` (and whose host

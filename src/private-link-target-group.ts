@@ -3,10 +3,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
-import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { applicationHealthCheckOf } from './private/health-check';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
+import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
 export interface PrivateLinkTargetGroupProps {

@@ -216,7 +216,8 @@ describe('PrivateLinkProducer.fromPrivateLinkProducerAttributes', () => {
   test('isPrivateLinkProducer tells a producer made here from an import and other values', () => {
     const { stack, api: owned } = withProducer('owned');
     const imported = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Imported', { endpointServiceName: SERVICE_NAME });
-    expect([owned, imported, stack, undefined, null, {}].map(PrivateLinkProducer.isPrivateLinkProducer)).toEqual([true, false, false, false, false, false]);
+    expect([owned, imported, stack, undefined, null, {}].map(PrivateLinkProducer.isPrivateLinkProducer))
+      .toEqual([true, false, false, false, false, false]);
   });
 });
 
