@@ -7,7 +7,8 @@ import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 // names instances there (its producer is made in the edge stack, on port 8080), while the docs
 // team publishes its own PrivateLinkProducer that two routes share (`/docs*`, an ALB wildcard
 // pattern with an explicit priority added with addRoute, and the catch-all `/`): one NLB, one
-// endpoint service, one interface endpoint for both.
+// endpoint service, one interface endpoint for both. `/by-name` reaches the same service through
+// an import by its service name, as a consumer in another account would, with the prefix stripped.
 const app = new App();
 
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
@@ -41,6 +42,11 @@ const router = new AlbPrivateLinkRouter(edge, 'Router', {
   ],
 });
 router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producer: docsService });
+const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'DocsByName', {
+  endpointServiceName: docsService.endpointServiceName,
+  port: docsService.port,
+});
+router.addRoute({ path: '/by-name', stripPathPrefix: true, producer: docsByName });
 const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
 new CfnOutput(edge, 'Url', { value: url });
 
@@ -57,6 +63,12 @@ integ.assertions
   .waitForAssertions(untilHealthy);
 integ.assertions
   .httpApiCall(`${url}/`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
+  .waitForAssertions(untilHealthy);
+// Rewritten to `/docs/index.html`; without the rewrite the catch-all would ask the docs server
+// for a page it does not have.
+integ.assertions
+  .httpApiCall(`${url}/by-name/docs/index.html`)
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
   .waitForAssertions(untilHealthy);
 // `/api` is a prefix by segment, so `/apidocs/` falls to the catch-all: the docs server.

@@ -121,6 +121,11 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
       pass: [[DOCS_PAGE]],
       fail: [[ALB_502], [API_PAGE], [ROUTER_404]],
     },
+    'GET /by-name/docs/index.html': {
+      // Only the rewrite makes this the docs server's page; unrewritten, it has no such file.
+      pass: [[DOCS_PAGE]],
+      fail: [[ALB_502], [ROUTER_404], [noSuchFile('docs-server')], [API_PAGE]],
+    },
     'GET /apidocs/': {
       // The docs server serves this path too; the api server has no such page.
       pass: [[DOCS_PAGE]],
