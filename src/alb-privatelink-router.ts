@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
+import { withSharedTargetGroups } from './private/target-group-sharing';
 import { validatePort } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
@@ -183,9 +184,11 @@ export interface AlbPrivateLinkRouterProps {
  * One Application Load Balancer routing requests by path to services in other VPCs over AWS
  * PrivateLink, deployable in a single `cdk deploy`.
  *
- * Each route gets its own `PrivateLinkProducer` (NLB + endpoint service) in its producer VPC, an
- * interface endpoint in the consumer VPC whose IP addresses are looked up at deploy time and
- * registered as ALB targets, and a listener rule. Requests matching no route get a 404.
+ * Each route names a producer (`IPrivateLinkProducer`) or creates a `PrivateLinkProducer` (NLB +
+ * endpoint service) in its producer VPC; it reaches the producer through an interface endpoint in
+ * the consumer VPC, whose IP addresses are looked up at deploy time and registered as ALB
+ * targets, and adds a listener rule. Routes naming one producer share its endpoint, lookup and
+ * target group. Requests matching no route get a 404.
  *
  * @example
  * import { AlbPrivateLinkRouter } from 'cdk-alb-privatelink-router';
@@ -330,11 +333,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   /**
    * Adds a route: requests matching `route.path` (and `route.hosts`) are forwarded over
    * PrivateLink to `route.producer`, or to a producer the route creates for `route.instances`.
-   * Throws if the route conflicts with one already added, and then adds nothing.
+   * Throws if the route is invalid or conflicts with a route already on the listener; a route
+   * rejected for what it matches, its ID or how it names its producer leaves nothing behind.
    */
   public addRoute(route: AddPrivateLinkRouteOptions): PrivateLinkRoute {
     const label = routeLabelOf(route);
-    if (this.routes.length >= this.maxRoutes) {
+    const listenerRoutes = routesOnListener(this, this.listener);
+    if (listenerRoutes.length >= this.maxRoutes) {
       throw new Error(`${this.node.path}: maxRoutes: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes (and, for routes with producers of their own, the quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC).`);
     }
     const id = route.id ?? routeIdOf(route);
@@ -344,7 +349,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     const taken = this.node.tryFindChild(id);
     if (taken instanceof PrivateLinkRoute) {
       // A repeated path repeats the derived ID too, but the path is the root cause.
-      validateRouteAmong(taken.node.path, resolveRoute(taken.node.path, route), routesOnListener(this, this.listener));
+      validateRouteAmong(taken.node.path, resolveRoute(taken.node.path, route), listenerRoutes);
       throw new Error(`${this.node.path}: id: route '${label}' has the construct ID '${id}' of route '${routeLabelOf(taken)}'; give one of them a different 'id'.`);
     }
     if (taken) {
@@ -352,31 +357,29 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
 
     const { id: _id, ...options } = route;
-    const sharedGroupId = route.producer && sharedTargetGroupIdOf(route.producer);
-    const existingSharedGroup = sharedGroupId ? this.node.tryFindChild(sharedGroupId) as PrivateLinkTargetGroup | undefined : undefined;
+    const props = withSharedTargetGroups({
+      ...options,
+      listener: this.listener,
+      vpc: this.vpc,
+      endpointSubnets: this.endpointSubnets,
+      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
+      endpointSecurityGroup: this.endpointSecurityGroup,
+      deletionProtection: this.deletionProtection,
+      allowedPrincipals: this.allowedPrincipals,
+    }, (producer) => this.sharedTargetGroupFor(producer));
+    let added: PrivateLinkRoute;
     try {
-      const added = new PrivateLinkRoute(this, id, {
-        ...options,
-        listener: this.listener,
-        vpc: this.vpc,
-        endpointSubnets: this.endpointSubnets,
-        loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-        endpointSecurityGroup: this.endpointSecurityGroup,
-        privateLinkTargetGroup: route.producer && (existingSharedGroup ?? this.createSharedTargetGroup(sharedGroupId!, route.producer)),
-        deletionProtection: this.deletionProtection,
-        allowedPrincipals: this.allowedPrincipals,
-      });
-      if (!route.producer) {
-        this.warnOfDuplicateProducer(route, added);
-      }
-      return added;
+      added = new PrivateLinkRoute(this, id, props);
     } catch (error) {
-      // Most errors come from checks made before anything outside these constructs is touched;
-      // removing them keeps a caught error from leaving a half-built route behind.
+      // The route's constructor has added itself to the tree; a caller that catches the error
+      // must be able to add a corrected route under the same ID.
       this.node.tryRemoveChild(id);
-      if (sharedGroupId && !existingSharedGroup) this.node.tryRemoveChild(sharedGroupId);
       throw error;
     }
+    if (!route.producer) {
+      this.warnOfDuplicateProducer(route, added);
+    }
+    return added;
   }
 
   /**
@@ -475,21 +478,31 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     return bucket;
   }
 
-  private createSharedTargetGroup(id: string, producer: IPrivateLinkProducer): PrivateLinkTargetGroup {
-    return new PrivateLinkTargetGroup(this, id, {
-      vpc: this.vpc,
-      producer,
-      endpointSubnets: this.endpointSubnets,
-      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-      endpointSecurityGroup: this.endpointSecurityGroup,
-    });
+  /**
+   * The endpoint and ALB target group the routes naming `producer` share, made by the first of
+   * them and named after the producer, so that it stays whichever routes use it.
+   */
+  private sharedTargetGroupFor(producer: IPrivateLinkProducer): PrivateLinkTargetGroup {
+    const id = `PrivateLink${Names.nodeUniqueId(producer.node)}`;
+    const existing = this.node.tryFindChild(id);
+    if (existing instanceof PrivateLinkTargetGroup) {
+      return existing;
+    }
+    if (existing) {
+      throw new Error(`${this.node.path}: id: a route has the construct ID '${id}', which the router gives the endpoint of producer '${producer.node.path}'; give that route another 'id'.`);
+    }
+    try {
+      return new PrivateLinkTargetGroup(this, id, {
+        vpc: this.vpc,
+        producer,
+        endpointSubnets: this.endpointSubnets,
+        loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
+        endpointSecurityGroup: this.endpointSecurityGroup,
+      });
+    } catch (error) {
+      // Otherwise the next route naming the producer would find the half-built group.
+      this.node.tryRemoveChild(id);
+      throw error;
+    }
   }
-}
-
-/**
- * The construct ID of the endpoint and ALB target group that the routes naming `producer` share:
- * named after the producer, so that it stays the same whichever routes use it.
- */
-function sharedTargetGroupIdOf(producer: IPrivateLinkProducer): string {
-  return `PrivateLink${Names.nodeUniqueId(producer.node)}`;
 }

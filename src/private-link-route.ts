@@ -6,7 +6,8 @@ import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
 import { listenerKeyOf, resolveRoute, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
-import { selectedSubnets } from './private/subnets';
+import { privateSubnetsOf, selectedSubnets } from './private/subnets';
+import { sharedTargetGroupSourceOf } from './private/target-group-sharing';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 
@@ -118,7 +119,9 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
 
   /**
    * The endpoint and ALB target group to forward to, when routes share them: the route's
-   * `producer` is then the group's.
+   * `producer` is then the group's, and the endpoint is placed as the group was made (give no
+   * `endpointSubnets`, `endpointSecurityGroup` or `loadBalancerAvailabilityZones`). The class,
+   * since the route needs the group's producer, endpoint and target group.
    *
    * @default - created for the route's producer
    */
@@ -126,6 +129,7 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
 
   /**
    * Whether the Network Load Balancer of the producer the route creates has deletion protection.
+   * Only for a producer the route creates; a given `producer` has its own setting.
    *
    * @default false
    */
@@ -143,6 +147,7 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
    * The principals the endpoint service of the producer the route creates admits: whoever calls
    * CreateVpcEndpoint for the route's endpoint. Give the role you deploy with when it is not the
    * bootstrap's CloudFormation execution role (`cdk deploy --role-arn`, other deployment tools).
+   * Only for a producer the route creates; a given `producer` has its own.
    *
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
    * @default - the CloudFormation execution role of the stack's `DefaultStackSynthesizer`
@@ -217,15 +222,18 @@ export class PrivateLinkRoute extends Construct {
     this.pathPatterns = match.pathPatterns;
     this.priority = match.priority;
 
-    this.producer = this.namedProducerOf(props) ?? this.createProducer(props);
+    const named = this.namedProducerOf(props);
+    this.producer = named ?? this.createProducer(props);
     this.port = this.producer.port;
-    this.privateLinkTargetGroup = props.privateLinkTargetGroup ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
-      vpc: props.vpc,
-      producer: this.producer,
-      endpointSubnets: props.endpointSubnets,
-      endpointSecurityGroup: props.endpointSecurityGroup,
-      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
-    });
+    this.privateLinkTargetGroup = props.privateLinkTargetGroup
+      ?? (named && sharedTargetGroupSourceOf(props)?.(named))
+      ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
+        vpc: props.vpc,
+        producer: this.producer,
+        endpointSubnets: props.endpointSubnets,
+        endpointSecurityGroup: props.endpointSecurityGroup,
+        loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
+      });
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
 
@@ -282,6 +290,11 @@ export class PrivateLinkRoute extends Construct {
     if (group && props.producer && group.producer !== props.producer) {
       throw new Error(`${where}: privateLinkTargetGroup: '${group.node.path}' is for producer '${group.producer.node.path}', not the route's producer '${props.producer.node.path}'; give the group's producer, or leave one of them out.`);
     }
+    const placement = (['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'] as const)
+      .filter((prop) => props[prop] !== undefined);
+    if (group && placement.length > 0) {
+      throw new Error(`${where}: ${placement[0]}: the endpoint is privateLinkTargetGroup '${group.node.path}''s, placed when the group was made; leave out ${placement.join(' and ')}.`);
+    }
     const named = props.producer ?? group?.producer;
     const creates = [props.producerVpc, props.instances, props.autoScalingGroups, props.ipAddresses, props.producerSubnets]
       .some((value) => value !== undefined);
@@ -311,9 +324,9 @@ export class PrivateLinkRoute extends Construct {
     if (producerVpc === undefined) {
       throw new Error(`${where}: producerVpc: give the VPC of the instances, Auto Scaling groups or IP addresses.`);
     }
-    if (props.producerSubnets) {
-      selectedSubnets(where, 'producerSubnets', producerVpc, props.producerSubnets, props.vpc);
-    }
+    // The default made here, so that a VPC without private subnets is reported with the route's prop.
+    const producerSubnets = props.producerSubnets ?? privateSubnetsOf(where, 'producerSubnets', producerVpc);
+    selectedSubnets(where, 'producerSubnets', producerVpc, producerSubnets, props.vpc);
     // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
     // builds a new producer (and endpoint) before the old one is deleted.
     return new PrivateLinkProducer(this, `Producer${stableIdOf(this, producerVpc.vpcId)}`, {
@@ -322,7 +335,7 @@ export class PrivateLinkRoute extends Construct {
       autoScalingGroups: props.autoScalingGroups,
       ipAddresses: props.ipAddresses,
       port: props.port,
-      vpcSubnets: props.producerSubnets,
+      vpcSubnets: producerSubnets,
       healthCheck: props.healthCheck,
       deregistrationDelay: props.deregistrationDelay,
       deletionProtection: props.deletionProtection,

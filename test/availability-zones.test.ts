@@ -104,11 +104,13 @@ describe('Availability Zones', () => {
   });
 
   test.each([
-    ['a producer the route creates', (web: ProducerFixture): PrivateLinkRouteOptions => ({ producerVpc: web.vpc, instances: web.instances })],
-    ['a service known by name only', (web: ProducerFixture): PrivateLinkRouteOptions => ({
-      producer: PrivateLinkProducer.fromPrivateLinkProducerAttributes(web.vpc, 'Service', { endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }),
-    })],
-  ])('two endpoint subnets in one zone are rejected, for %s', (_what, target) => {
+    ['a producer the route creates', 'Test/Router/a/PrivateLink',
+      (web: ProducerFixture): PrivateLinkRouteOptions => ({ producerVpc: web.vpc, instances: web.instances })],
+    ['a service known by name only, naming the endpoint the router shares for it', 'Test/Router/PrivateLinkTestWebService[0-9A-F]{8}',
+      (web: ProducerFixture): PrivateLinkRouteOptions => ({
+        producer: PrivateLinkProducer.fromPrivateLinkProducerAttributes(web.vpc, 'Service', { endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }),
+      })],
+  ])('two endpoint subnets in one zone are rejected, for %s', (_what, endpointOwner, target) => {
     const { stack, vpc, web } = threeZoneConsumer();
     const sameZone = ['10.0.200.0/24', '10.0.201.0/24'].map((cidrBlock, index) => new ec2.Subnet(stack, `Extra${index}`, {
       vpcId: vpc.vpcId, availabilityZone: 'eu-west-1a', cidrBlock,
@@ -117,14 +119,14 @@ describe('Availability Zones', () => {
       vpc,
       endpointSubnets: { subnets: sameZone },
       routes: [{ path: '/a', ...target(web) }],
-    })).toThrow(/Test\/Router\/.*PrivateLink.*: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone/);
+    })).toThrow(new RegExp(`^${endpointOwner}: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone`));
   });
 
-  test('a producer VPC without private or isolated subnets is rejected, naming the producer', () => {
+  test('a producer VPC without private or isolated subnets is rejected, naming the route and its prop', () => {
     const { stack, vpc } = consumerStack();
     const publicOnly = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PUBLIC }] });
     expect(() => new AlbPrivateLinkRouter(stack, 'Other', { vpc, routes: [{ path: '/a', producerVpc: publicOnly, ipAddresses: ['10.0.0.10'] }] }))
-      .toThrow(/Test\/Other\/a\/ProducerPublicOnly[0-9A-F]{8}: vpcSubnets: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+      .toThrow(/^Test\/Other\/a: producerSubnets: VPC 'Test\/PublicOnly' has no private or isolated subnets; add some, or choose the subnets with producerSubnets/);
   });
 
   test('subnets of the other side\'s VPC, or none at all, are rejected naming the route or its endpoint', () => {

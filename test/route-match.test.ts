@@ -105,6 +105,11 @@ describe('invalid routes fail with a message naming the route and the prop', () 
     expect(() => resolve(route(path))).toThrow(message);
   });
 
+  test('a path that is a token', () => {
+    expect(() => resolve(route(Token.asString({ Ref: 'Path' }))))
+      .toThrow(/^Test\/Router\/r: path: must be a literal string, not a token, because routing is decided at synth time/);
+  });
+
   test('five wildcards are allowed', () => {
     expect(resolve(route('/a*b*c*d*e*')).pathPatterns).toEqual(['/a*b*c*d*e*']);
   });

@@ -117,6 +117,22 @@ describe.each(KINDS)('a route to an %s producer', (kind) => {
   });
 });
 
+test('an invalid route to a producer is reported by its root cause, before the producer\'s endpoint is made', () => {
+  const { stack, vpc, web, services } = withProducer('owned');
+  const manual = new PrivateLinkProducer(services, 'Manual', { vpc: web.vpc, instances: web.instances, acceptanceRequired: true });
+  expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '//x', producer: manual }] }))
+    .toThrow(/^Test\/Router\/x: path: '\/\/x' has an empty segment/);
+});
+
+test.each(['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'])('a route given a target group and %s is rejected: the group placed its endpoint', (prop) => {
+  const { stack, vpc, api } = withProducer('imported');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: api });
+  const placement = { endpointSubnets: { subnets: vpc.isolatedSubnets }, endpointSecurityGroup: router.endpointSecurityGroup, loadBalancerAvailabilityZones: ['eu-west-1a'] };
+  expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, privateLinkTargetGroup: group, [prop]: placement[prop as keyof typeof placement] }))
+    .toThrow(new RegExp(`^Test/Route: ${prop}: the endpoint is privateLinkTargetGroup 'Test/Group''s, placed when the group was made; leave out ${prop}\\.`));
+});
+
 describe('routes that create their producer', () => {
   test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkRouteOptions>, RegExp]>([
     ['a producer VPC but no targets', (web) => ({ producerVpc: web.vpc }),

@@ -143,11 +143,30 @@ describe('addRoute', () => {
     expect(router.routes).toHaveLength(1);
   });
 
+  test.each(['owned', 'imported'])('rejects a route to an %s producer for its own mistake before it makes the shared endpoint', (kind) => {
+    const { stack, web, router } = build(() => []);
+    const api = kind === 'owned'
+      ? new PrivateLinkProducer(stack, 'Api', { vpc: web.vpc, instances: web.instances, port: 8080 })
+      : PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Api', { endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', port: 8080 });
+    const constructsBefore = stack.node.findAll().map((construct) => construct.node.path);
+    expect(() => router.addRoute({ path: '/api', producer: api, port: 9090 })).toThrow(/^Test\/Router\/api: port: 9090 differs from the port 8080/);
+    expect(() => router.addRoute({ path: '//api', producer: api })).toThrow(/^Test\/Router\/api: path: '\/\/api' has an empty segment/);
+    expect(stack.node.findAll().map((construct) => construct.node.path)).toEqual(constructsBefore);
+    expect(router.addRoute({ path: '/api', producer: api }).port).toBe(8080);
+  });
+
   test('rejects routes beyond maxRoutes', () => {
     const { web, router } = build(() => [], { maxRoutes: 1 });
     router.addRoute({ path: '/a', producerVpc: web.vpc, instances: web.instances });
     expect(() => router.addRoute({ path: '/b', producerVpc: web.vpc, instances: web.instances }))
       .toThrow(/maxRoutes: cannot add route '\/b': the listener already holds 1 routes\./);
+  });
+
+  test('counts the routes added to its listener directly toward maxRoutes', () => {
+    const { stack, vpc, web, router } = build(() => [], { maxRoutes: 1 });
+    new PrivateLinkRoute(stack, 'Direct', { listener: router.listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances });
+    expect(() => router.addRoute({ path: '/b', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/^Test\/Router: maxRoutes: cannot add route '\/b': the listener already holds 1 routes\./);
   });
 
   test('rejects a consumer VPC without private or isolated subnets for the endpoint', () => {
@@ -271,6 +290,9 @@ test('no route refers to, or waits for, another route\'s resources', () => {
       { path: '/d', producer: sharedProducer },
     ],
   });
+  // The endpoint that /c and /d share is the router's, not either route's: each holds its rule.
+  expect(router.routes[2].privateLinkTargetGroup).toBe(router.routes[3].privateLinkTargetGroup);
+  expect(router.routes[2].privateLinkTargetGroup.node.scope).toBe(router);
   const resources = Template.fromStack(stack).toJSON().Resources;
   const idsOf = (route: PrivateLinkRoute) => new Set(route.node.findAll()
     .filter((child): child is CfnResource => child instanceof CfnResource)
