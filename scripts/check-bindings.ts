@@ -136,8 +136,16 @@ function checkJavaExample(example: string, javaPackage: string, javaFiles: Map<s
     }
   };
 
+  const imported = new Set<string>();
   for (const [, type] of example.matchAll(new RegExp(`^import ${javaPackage.replace(/\./g, '\\.')}\\.(\\w+);`, 'gm'))) {
+    imported.add(type);
     declares(type, new RegExp(`\\b(class|interface|enum) ${type}\\b`), type);
+  }
+  // A type of the package used without its import would not compile where the example is pasted.
+  for (const type of javaFiles.keys()) {
+    if (!imported.has(type) && new RegExp(`\\b${type}\\b`).test(example.replace(/^import .*$/gm, ''))) {
+      fail(`the README Java example uses ${type} without importing ${javaPackage}.${type}`);
+    }
   }
   // `Type.Builder.create(...)` (constructs) and `Type.builder()` (structs) start builder chains.
   for (const start of example.matchAll(/\b(\w+)\.(?:Builder\.create|builder)\(/g)) {

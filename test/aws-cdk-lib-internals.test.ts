@@ -1,12 +1,13 @@
 // Pins what src/private/aws-cdk-lib-internals.ts assumes of aws-cdk-lib: an upgrade that changes
 // one of these fails here, naming the assumption, instead of somewhere downstream.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { consumerStack } from './fixtures';
 import {
-  acknowledgeRuleId, AWS_CUSTOM_RESOURCE_PROVIDER_ID, awsCustomResourceProviderOf, endpointSubnetCountOf,
+  acknowledgeRuleId, AWS_CUSTOM_RESOURCE_PROVIDER_ID, awsCustomResourceProviderOf, cloudFormationExecutionRoleArnOf,
+  endpointSubnetCountOf, ENV_AGNOSTIC_ZONE,
 } from '../src/private/aws-cdk-lib-internals';
 
 function anyAwsCustomResource(stack: Stack): void {
@@ -48,4 +49,17 @@ test('an interface endpoint\'s L1 subnetIds lists one ID per subnet it is placed
   });
   expect(endpointSubnetCountOf(endpoint)).toBe(vpc.isolatedSubnets.length);
   expect(stack.resolve((endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds)).toHaveLength(vpc.isolatedSubnets.length);
+});
+
+test('the default synthesizer\'s execution role ARN has only placeholders Fn::Sub resolves in a template', () => {
+  const { stack } = consumerStack();
+  expect(stack.resolve(cloudFormationExecutionRoleArnOf(stack.synthesizer as DefaultStackSynthesizer))).toEqual({
+    'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+  });
+});
+
+test('an environment-agnostic stack\'s zones resolve to the pattern assumed, by index', () => {
+  const { stack } = consumerStack();
+  const indexes = stack.availabilityZones.map((zone) => JSON.stringify(stack.resolve(zone)).match(ENV_AGNOSTIC_ZONE)?.[1]);
+  expect(indexes).toEqual(['0', '1']);
 });

@@ -2,7 +2,7 @@
  * The few things this library relies on that aws-cdk-lib does not offer as public API. Each is
  * kept here, and test/aws-cdk-lib-internals.test.ts fails if an aws-cdk-lib upgrade changes one.
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
@@ -41,3 +41,19 @@ export function endpointSubnetCountOf(endpoint: ec2.InterfaceVpcEndpoint): numbe
   const subnetIds = (endpoint.node.defaultChild as ec2.CfnVPCEndpoint).subnetIds;
   return subnetIds === undefined || Token.isUnresolved(subnetIds) ? undefined : subnetIds.length;
 }
+
+/**
+ * The CloudFormation execution role of a `DefaultStackSynthesizer`, usable in a template. The
+ * synthesizer gives its ARN with `${AWS::AccountId}`-style placeholders, which the CDK CLI fills
+ * in; in a template they need `Fn::Sub`.
+ */
+export function cloudFormationExecutionRoleArnOf(synthesizer: DefaultStackSynthesizer): string {
+  return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
+}
+
+/**
+ * A zone of an environment-agnostic stack, as `JSON.stringify(stack.resolve(zone))`: aws-cdk-lib
+ * renders `stack.availabilityZones` there as `Fn::Select [i, Fn::GetAZs '']`, so zones compare by
+ * their index `i`.
+ */
+export const ENV_AGNOSTIC_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;

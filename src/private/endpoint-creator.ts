@@ -1,6 +1,7 @@
-import { Annotations, DefaultStackSynthesizer, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { cloudFormationExecutionRoleArnOf } from './aws-cdk-lib-internals';
 
 /**
  * The principal that creates the interface endpoints of `scope`'s stack, to be the only one an
@@ -25,9 +26,7 @@ export function endpointCreatorOf(scope: IConstruct): iam.ArnPrincipal {
   let stack = ownStack;
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   if (stack.synthesizer instanceof DefaultStackSynthesizer) {
-    // The synthesizer writes the ARN with `${AWS::AccountId}`-style placeholders for the CLI;
-    // in a template they need Fn::Sub.
-    return new iam.ArnPrincipal(Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn));
+    return new iam.ArnPrincipal(cloudFormationExecutionRoleArnOf(stack.synthesizer));
   }
   Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:endpointServiceOpenToAccount',
     `${scope.node.path}: allowedPrincipals: the stack's synthesizer names no CloudFormation execution role, so the endpoint service admits every principal of account ${ownStack.account}, and any of them could connect an endpoint of their own to it, around the ALB. Give allowedPrincipals the role that deploys the stack, or use the DefaultStackSynthesizer.`);

@@ -14,9 +14,9 @@ export interface RouteRequest {
 }
 
 /** ALB limits, from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html */
-export const MAX_RULE_PRIORITY = 50000;
-export const MAX_CONDITION_VALUE_LENGTH = 128;
-export const MAX_WILDCARDS_PER_RULE = 5;
+const MAX_RULE_PRIORITY = 50000;
+const MAX_CONDITION_VALUE_LENGTH = 128;
+const MAX_WILDCARDS_PER_RULE = 5;
 
 /** Characters an ALB path pattern may contain besides letters and digits. */
 const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;

@@ -20,6 +20,6 @@ export function stableSetIdOf(scope: IConstruct, values: string[]): string {
 }
 
 /** Eight hex digits of a SHA-256 of `text`. */
-export function shortHashOf(text: string): string {
+function shortHashOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
 }

@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import { ENV_AGNOSTIC_ZONE } from './aws-cdk-lib-internals';
 
 /**
  * The default placement of NLBs and interface endpoints: the VPC's private subnets, with egress
@@ -15,9 +16,6 @@ export function privateSubnetsOf(where: string, prop: string, vpc: ec2.IVpc): ec
   }
   throw new Error(`${where}: ${prop}: VPC '${vpc.node.path}' has no private or isolated subnets; add some, or choose the subnets with ${prop}.`);
 }
-
-/** `Fn::Select [i, Fn::GetAZs '']`: the zones of an environment-agnostic stack, comparable by index. */
-const REGION_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
 
 /** Where a producer's load balancer is, as far as known: its VPC and the zones of its subnets. */
 export interface ProducerPlacement {
@@ -84,11 +82,11 @@ export function endpointSubnetsFor(
 function zoneKey(scope: IConstruct, zone: string): string | undefined {
   if (!Token.isUnresolved(zone)) return zone;
   const resolved = JSON.stringify(Stack.of(scope).resolve(zone));
-  return REGION_ZONE.test(resolved) ? resolved : undefined;
+  return ENV_AGNOSTIC_ZONE.test(resolved) ? resolved : undefined;
 }
 
 function zoneLabel(key: string | undefined): string {
-  const regionZone = key?.match(REGION_ZONE);
+  const regionZone = key?.match(ENV_AGNOSTIC_ZONE);
   return regionZone ? `the region's zone #${Number(regionZone[1]) + 1}` : String(key);
 }
 
