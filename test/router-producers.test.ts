@@ -1,4 +1,4 @@
-import { App, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Fn, Names, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { buildRouter as build, consumerStack, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
@@ -184,6 +184,16 @@ describe('routes that create their producer', () => {
     ]);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(duplicateWarning.source))).toEqual([]);
   });
+});
+
+test('a route whose id takes the construct ID of a producer\'s shared endpoint is reported when a route names that producer', () => {
+  const { stack, vpc, web, api } = withProducer('owned');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  const sharedId = `PrivateLink${Names.nodeUniqueId(api.node)}`;
+  router.addRoute({ path: '/x', id: sharedId, producerVpc: web.vpc, instances: web.instances });
+  expect(() => router.addRoute({ path: '/y', producer: api }))
+    .toThrow(new RegExp(`^Test/Router: id: a route has the construct ID '${sharedId}', which the router gives the endpoint of producer 'Services/Api'; give that route another 'id'`));
+  expect(router.routes.map((route) => route.path)).toEqual(['/x']);
 });
 
 test('a route given the target group of another producer is rejected', () => {
