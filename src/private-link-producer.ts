@@ -1,4 +1,4 @@
-import { Annotations, Duration, IResource, Resource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -113,6 +113,14 @@ export interface IPrivateLinkProducer extends IResource {
    * @default Duration.seconds(300)
    */
   readonly deregistrationDelay?: Duration;
+
+  /**
+   * The Regions other than its own (`env.region`) whose consumers may connect endpoints to the
+   * service, where known: a route from a Region not listed fails synthesis.
+   *
+   * @default - not known; not checked
+   */
+  readonly allowedRegions?: string[];
 }
 
 /** What `PrivateLinkProducer.fromPrivateLinkProducerAttributes` needs to know of a service. */
@@ -133,8 +141,17 @@ export interface PrivateLinkProducerAttributes {
   readonly port?: number;
 
   /**
+   * The Region the service is in, when it is not the consumer's: routes then create
+   * cross-Region interface endpoints to it. Its owner must allow the consumer's Region.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html#endpoint-service-cross-region
+   * @default - the Region of the stack the import is made in
+   */
+  readonly serviceRegion?: string;
+
+  /**
    * The Availability Zones the service is offered in, to keep the routes' endpoint subnets in
-   * them at synth time.
+   * them at synth time. Not checked for a service in another Region.
    *
    * @default - not known: not checked, and an endpoint subnet in another zone fails at deploy time
    */
@@ -193,6 +210,16 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
    * @default false (aws-cdk-lib's `VpcEndpointService` defaults to true)
    */
   readonly acceptanceRequired?: boolean;
+
+  /**
+   * The Regions, other than the producer's own, whose consumers may connect interface endpoints
+   * to the service over cross-Region PrivateLink. Cross-Region traffic is billed as inter-Region
+   * data transfer on top of the endpoint's data processing.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html#endpoint-service-cross-region
+   * @default - none: consumers in the producer's Region only
+   */
+  readonly allowedRegions?: string[];
 
   /**
    * Whether the Network Load Balancer has deletion protection: CloudFormation can then not
@@ -281,6 +308,9 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
   /** Whether the service owner must accept each endpoint connection. */
   public readonly acceptanceRequired: boolean;
 
+  /** The Regions other than its own whose consumers may connect; empty for its own only. */
+  public readonly allowedRegions?: string[];
+
   /**
    * The Availability Zones of the load balancer's subnets: consumers can create endpoints to the
    * service in these zones only. Always set here; optional only because the interface's is.
@@ -305,6 +335,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     this.healthCheck = props.healthCheck;
     this.deregistrationDelay = props.deregistrationDelay;
     this.acceptanceRequired = props.acceptanceRequired ?? false;
+    this.allowedRegions = validateAllowedRegions(this, props.allowedRegions ?? []);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -370,6 +401,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       vpcEndpointServiceLoadBalancers: [this.loadBalancer],
       acceptanceRequired: this.acceptanceRequired,
       allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
+      allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
     this.endpointServiceName = this.endpointService.vpcEndpointServiceName;
   }
@@ -384,7 +416,7 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
   public readonly deregistrationDelay?: Duration;
 
   constructor(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes) {
-    super(scope, id);
+    super(scope, id, { region: attrs.serviceRegion });
     if (attrs.endpointServiceName.length === 0) {
       throw new Error(`${this.node.path}: endpointServiceName: is empty; give the service name of the VPC endpoint service.`);
     }
@@ -399,6 +431,23 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
     this.healthCheck = attrs.healthCheck;
     this.deregistrationDelay = attrs.deregistrationDelay;
   }
+}
+
+/** The allowed Regions after checking them: literal Region names, each once, not the producer's own. */
+function validateAllowedRegions(producer: PrivateLinkProducer, regions: string[]): string[] {
+  const ownRegion = Stack.of(producer).region;
+  regions.forEach((region, index) => {
+    if (Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is not a Region name such as 'eu-west-1'; give literal names.`);
+    }
+    if (regions.indexOf(region) !== index) {
+      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is listed twice.`);
+    }
+    if (region === ownRegion) {
+      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is the producer's own Region, whose consumers may always connect; list other Regions only.`);
+    }
+  });
+  return regions;
 }
 
 /**

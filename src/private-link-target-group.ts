@@ -1,9 +1,11 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { applicationHealthCheckOf } from './private/health-check';
+import { serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
 import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
@@ -97,8 +99,14 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     if (ownProducer?.acceptanceRequired) {
       throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
     }
+    const serviceRegion = serviceRegionOf(this, producer);
+    if (serviceRegion && producer.availabilityZones) {
+      Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:zonesNotChecked',
+        `${this.node.path}: endpointSubnets: producer '${producer.node.path}' is in ${serviceRegion}, whose zones are not this Region's, so the endpoint subnets are not checked against them.`);
+    }
     const endpointSubnets = endpointSubnetsFor(this, props.vpc, props.endpointSubnets,
-      { vpc: ownProducer?.vpc, availabilityZones: producer.availabilityZones }, props.loadBalancerAvailabilityZones);
+      { vpc: ownProducer?.vpc, availabilityZones: serviceRegion ? undefined : producer.availabilityZones },
+      props.loadBalancerAvailabilityZones);
     // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
     // it, registers its addresses and only then deletes the old one. Updated in place, the old
     // network interfaces would be gone while the ALB still sent requests to their addresses.
@@ -114,6 +122,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       // `open` would admit the whole consumer VPC; only the ALB may connect.
       open: false,
       privateDnsEnabled: false,
+      serviceRegion,
     });
     if (ownProducer) {
       // The endpoint can connect only once the service's allowed principals are in place.
