@@ -94,6 +94,7 @@ function proberOn(vpc: string, otherVpc: string): Expectation {
 }
 
 const DOCS_PAGE = page('docs', 'docs-server');
+const ORDERS_PAGE = page('orders', 'orders-server');
 const API_PAGE = page('api', 'api-server');
 
 /** Per integ test file, per assertion (method or `invoke`, then the path after the router's DNS name). */
@@ -107,6 +108,12 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
     },
     'invoke /vpc2/': proberOn('vpc2', 'vpc3'),
     'invoke /vpc3/': proberOn('vpc3', 'vpc2'),
+  },
+  'integ.cross-region.ts': {
+    'GET /orders/': {
+      pass: [[ORDERS_PAGE]],
+      fail: [[ALB_502], [ROUTER_404], [noSuchFile('orders-server')], [DOCS_PAGE]],
+    },
   },
   'integ.producer-stack.ts': {
     'GET /api/': {
