@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { consumerStack, producer } from './fixtures';
+import { consumerStack, consumerVpc, producer } from './fixtures';
 import { AlbPrivateLinkRouter, PrivateLinkProducer, PrivateLinkProducerProps } from '../src';
 
 const ACCOUNT = '111111111111';
@@ -15,14 +15,7 @@ function twoRegions() {
   // A reference from one Region to another needs aws-cdk-lib's cross-Region references.
   const edge = new Stack(app, 'Edge', { env: { account: ACCOUNT, region: 'eu-west-1' }, crossRegionReferences: true });
   const web = producer(services, 'Web');
-  const vpc = new ec2.Vpc(edge, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = consumerVpc(edge, 'Vpc', 2);
   const serviceIn = (props: Partial<PrivateLinkProducerProps> = {}) =>
     new PrivateLinkProducer(services, 'Service', { vpc: web.vpc, instances: web.instances, ...props });
   return { services, edge, vpc, serviceIn };

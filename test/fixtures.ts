@@ -21,15 +21,19 @@ export function consumerStack(options: ConsumerStackOptions = {}): { stack: Stac
     ? new Stack(new App({ context: { [`availability-zones:account=${EU_WEST_1.account}:region=${EU_WEST_1.region}`]: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] } }),
       'Test', { env: EU_WEST_1 })
     : new Stack(new App(), 'Test');
-  const vpc = new ec2.Vpc(stack, 'Consumer', {
-    maxAzs: options.maxAzs ?? 2,
+  return { stack, vpc: consumerVpc(stack, 'Consumer', options.maxAzs ?? 2) };
+}
+
+/** A consumer VPC: public subnets for the ALB and isolated ones for the endpoints, in `maxAzs` zones. */
+export function consumerVpc(stack: Stack, id: string, maxAzs: number): ec2.Vpc {
+  return new ec2.Vpc(stack, id, {
+    maxAzs,
     natGateways: 0,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
       { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  return { stack, vpc };
 }
 
 const EU_WEST_1 = { account: '111111111111', region: 'eu-west-1' };

@@ -1,10 +1,9 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../../src';
-import { producer, referencedIds } from '../fixtures';
+import { consumerVpc, producer, referencedIds } from '../fixtures';
 
 /*
  * What CloudFormation does with an edit of the router, judged by aws-cdk's own diff engine (the
@@ -48,14 +47,7 @@ function templateOf(spec: AppSpec): Record<string, any> {
     },
   });
   const stack = new Stack(app, 'Edge', { env: ENV });
-  const vpc = new ec2.Vpc(stack, 'Consumer', {
-    maxAzs: 3,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'endpoints', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = consumerVpc(stack, 'Consumer', 3);
   const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
   new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
