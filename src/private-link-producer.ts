@@ -46,6 +46,19 @@ export interface BasePrivateLinkProducerProps {
   readonly ipAddresses?: string[];
 
   /**
+   * An Application Load Balancer to expose, such as a service team's own internal ALB in the
+   * producer's VPC: the NLB forwards TCP `port` to it (a target group of type `alb`), so it must
+   * listen on `port` itself. Its security group is opened on `port` to the NLB's only; the NLB
+   * checks it over HTTP. For an ALB defined in the app, the NLB's target group waits for its
+   * listener on `port`, as ELB requires (synthesis fails if it has none). Cannot be combined with
+   * other targets.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html
+   * @default - none
+   */
+  readonly applicationLoadBalancer?: elbv2.IApplicationLoadBalancer;
+
+  /**
    * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
    * interface endpoint and the consumer's ALB target group all use it.
    *
@@ -325,7 +338,8 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     this.port = props.port ?? DEFAULT_PORT;
     validatePort(this.node.path, this.port);
     validateTargets(this.node.path, props);
-    validateHealthCheck(this.node.path, props.healthCheck);
+    const alb = props.applicationLoadBalancer;
+    validateHealthCheck(this.node.path, props.healthCheck, alb !== undefined);
     validateInstanceVpcs(this, props.vpc, props.instances ?? []);
     for (const group of props.autoScalingGroups ?? []) {
       if (Stack.of(group) !== Stack.of(this)) {
@@ -370,13 +384,14 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       vpc: props.vpc,
       port: this.port,
       protocol: elbv2.Protocol.TCP,
-      targetType: ipAddresses.length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE,
+      targetType: targetTypeOf(props),
       targets: [
         ...(props.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, this.port)),
         ...ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
         ...(props.autoScalingGroups ?? []),
+        ...(alb ? [this.albTargetOf(alb, props.vpc)] : []),
       ],
-      healthCheck: networkHealthCheckOf(props.healthCheck),
+      healthCheck: networkHealthCheckOf(props.healthCheck, alb !== undefined),
       deregistrationDelay: props.deregistrationDelay,
     });
 
@@ -390,7 +405,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     // addresses, so one rule per instance security group covers both. Made from the load
     // balancer's side, both rules live in its stack, so instances in another stack get no
     // reference back to it (which would be a cycle).
-    for (const target of [...(props.instances ?? []), ...(props.autoScalingGroups ?? [])]) {
+    for (const target of [...(props.instances ?? []), ...(props.autoScalingGroups ?? []), ...(alb ? [alb] : [])]) {
       this.loadBalancer.connections.allowTo(target, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
     }
     for (const ip of ipAddresses) {
@@ -405,6 +420,32 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     });
     this.endpointServiceName = this.endpointService.vpcEndpointServiceName;
   }
+
+  /**
+   * The NLB target for `alb`, after checking it is in the producer's VPC. For an ALB defined in
+   * the app, the target is its listener on the port, so that the target group waits for it: ELB
+   * refuses to register an ALB without a listener on the target group's port.
+   */
+  private albTargetOf(alb: elbv2.IApplicationLoadBalancer, vpc: ec2.IVpc): elbv2.INetworkLoadBalancerTarget {
+    const stack = Stack.of(this);
+    if (alb.vpc && JSON.stringify(stack.resolve(alb.vpc.vpcId)) !== JSON.stringify(stack.resolve(vpc.vpcId))) {
+      throw new Error(`${this.node.path}: applicationLoadBalancer: '${alb.node.path}' is in VPC '${alb.vpc.node.path}', not the producer's VPC '${vpc.node.path}'; an NLB can forward to an ALB of its own VPC only.`);
+    }
+    if (!Resource.isOwnedResource(alb)) {
+      return new targets.AlbArnTarget(alb.loadBalancerArn, this.port);
+    }
+    const listener = alb.listeners.find((candidate) => candidate.port === this.port);
+    if (listener === undefined) {
+      throw new Error(`${this.node.path}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${this.port}, the producer's port; add one, or give the producer the port of one of its listeners.`);
+    }
+    return new targets.AlbListenerTarget(listener);
+  }
+}
+
+/** The target type of the NLB's target group: one type per group, checked by validateTargets. */
+function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType {
+  if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
+  return (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
 }
 
 /** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */

@@ -66,7 +66,8 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
 
   /**
    * The VPC the targets run in: the route creates its own `PrivateLinkProducer` (Network Load
-   * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups` or `ipAddresses`.
+   * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups`, `ipAddresses` or
+   * an `applicationLoadBalancer`.
    *
    * @default - none: `producer` is given
    */
@@ -296,14 +297,15 @@ export class PrivateLinkRoute extends Construct {
       throw new Error(`${where}: ${placement[0]}: the endpoint is privateLinkTargetGroup '${group.node.path}''s, placed when the group was made; leave out ${placement.join(' and ')}.`);
     }
     const named = props.producer ?? group?.producer;
-    const creates = [props.producerVpc, props.instances, props.autoScalingGroups, props.ipAddresses, props.producerSubnets]
-      .some((value) => value !== undefined);
+    const creates = [
+      props.producerVpc, props.instances, props.autoScalingGroups, props.ipAddresses, props.applicationLoadBalancer, props.producerSubnets,
+    ].some((value) => value !== undefined);
     if (named && creates) {
       const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
-      throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, instances, autoScalingGroups, ipAddresses and producerSubnets.`);
+      throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, its targets and producerSubnets.`);
     }
     if (!named && !creates) {
-      throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups or ipAddresses.`);
+      throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups, ipAddresses or an applicationLoadBalancer.`);
     }
     if (!named) {
       return undefined;
@@ -322,7 +324,7 @@ export class PrivateLinkRoute extends Construct {
     const where = this.node.path;
     const producerVpc = props.producerVpc;
     if (producerVpc === undefined) {
-      throw new Error(`${where}: producerVpc: give the VPC of the instances, Auto Scaling groups or IP addresses.`);
+      throw new Error(`${where}: producerVpc: give the VPC of the instances, Auto Scaling groups, IP addresses or Application Load Balancer.`);
     }
     // The default made here, so that a VPC without private subnets is reported with the route's prop.
     const producerSubnets = props.producerSubnets ?? privateSubnetsOf(where, 'producerSubnets', producerVpc);
@@ -334,6 +336,7 @@ export class PrivateLinkRoute extends Construct {
       instances: props.instances,
       autoScalingGroups: props.autoScalingGroups,
       ipAddresses: props.ipAddresses,
+      applicationLoadBalancer: props.applicationLoadBalancer,
       port: props.port,
       vpcSubnets: producerSubnets,
       healthCheck: props.healthCheck,

@@ -1,9 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 
-/** Throws for health-check settings that a route's load balancers cannot honour. */
-export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined): void {
+/**
+ * Throws for health-check settings that a route's load balancers cannot honour; `albTarget` when
+ * the NLB's target is an Application Load Balancer, which ELB checks over HTTP or HTTPS only.
+ */
+export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined, albTarget = false): void {
   if (healthCheck === undefined) return;
+  if (albTarget && healthCheck.protocol === elbv2.Protocol.TCP) {
+    throw new Error(`${where}: healthCheck: an NLB checks an Application Load Balancer target over HTTP or HTTPS, not TCP; leave protocol out.`);
+  }
   if (healthCheck.enabled === false) {
     throw new Error(`${where}: healthCheck: enabled cannot be false: target groups of type instance or ip always check their targets.`);
   }
@@ -17,13 +23,16 @@ export function validateHealthCheck(where: string, healthCheck: elbv2.HealthChec
 
 /**
  * The Network Load Balancer's check: TCP unless a path or status codes ask for HTTP (ELB rejects
- * status codes on a TCP check).
+ * status codes on a TCP check), or the target is an Application Load Balancer (`albTarget`),
+ * which ELB checks over HTTP or HTTPS only.
  */
-export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined): elbv2.HealthCheck | undefined {
-  if (healthCheck === undefined) return undefined;
+export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, albTarget = false): elbv2.HealthCheck | undefined {
+  if (healthCheck === undefined) {
+    return albTarget ? { protocol: elbv2.Protocol.HTTP } : undefined;
+  }
   return {
     ...healthCheck,
-    protocol: healthCheck.protocol ?? (asksForHttp(healthCheck) ? elbv2.Protocol.HTTP : undefined),
+    protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? elbv2.Protocol.HTTP : undefined),
     timeout: timeoutOf(healthCheck),
   };
 }

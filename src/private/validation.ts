@@ -28,6 +28,7 @@ export interface ProducerTargets {
   readonly instances?: ec2.IInstance[];
   readonly autoScalingGroups?: IConstruct[];
   readonly ipAddresses?: string[];
+  readonly applicationLoadBalancer?: IConstruct;
 }
 
 /** Throws unless there is something to serve traffic, each thing once, of one target type. */
@@ -35,8 +36,14 @@ export function validateTargets(where: string, targets: ProducerTargets): void {
   const instances = targets.instances ?? [];
   const groups = targets.autoScalingGroups ?? [];
   const ipAddresses = targets.ipAddresses ?? [];
+  if (targets.applicationLoadBalancer !== undefined) {
+    if (instances.length + groups.length + ipAddresses.length > 0) {
+      throw new Error(`${where}: applicationLoadBalancer: an Application Load Balancer cannot be combined with instances, Auto Scaling groups or IP addresses: a target group of type alb holds one load balancer.`);
+    }
+    return;
+  }
   if (instances.length + groups.length + ipAddresses.length === 0) {
-    throw new Error(`${where}: instances: no targets; give at least one instance, Auto Scaling group or IP address to serve it.`);
+    throw new Error(`${where}: instances: no targets; give at least one instance, Auto Scaling group, IP address or Application Load Balancer to serve it.`);
   }
   if (ipAddresses.length > 0 && instances.length + groups.length > 0) {
     throw new Error(`${where}: ipAddresses: IP addresses cannot be combined with instances or Auto Scaling groups: a target group has one target type.`);

@@ -1,0 +1,111 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
+import { findings } from './judges';
+import { PrivateLinkProducer } from '../src';
+
+const ALB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/orders/0123456789abcdef';
+
+/** Every case runs for an ALB defined in the app (listening on 8080) and for one imported by ARN. */
+const ALBS = {
+  owned: (web: ProducerFixture) => {
+    const alb = new elbv2.ApplicationLoadBalancer(web.vpc, 'Alb', { vpc: web.vpc, internetFacing: false });
+    alb.addListener('Http', { port: 8080, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+    return alb;
+  },
+  imported: (web: ProducerFixture) => elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(web.vpc, 'Alb', {
+    loadBalancerArn: ALB_ARN,
+    securityGroupId: 'sg-0123456789abcdef0',
+    securityGroupAllowsAllOutbound: false,
+    vpc: web.vpc,
+  }),
+};
+
+describe.each(Object.entries(ALBS))('a producer in front of an %s Application Load Balancer', (kind, albIn) => {
+  function build() {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const alb = albIn(web);
+    const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, port: 8080 });
+    return { stack, alb, service, template: Template.fromStack(stack) };
+  }
+
+  test('registers the ALB in a target group of type alb, checked over HTTP', () => {
+    const { stack, alb, template } = build();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'alb',
+      Protocol: 'TCP',
+      Port: 8080,
+      HealthCheckProtocol: 'HTTP',
+      Targets: [{ Id: kind === 'owned' ? { Ref: logicalId(stack, alb) } : ALB_ARN, Port: 8080 }],
+    });
+  });
+
+  test('opens the ALB\'s security group on the port to the NLB only', () => {
+    const { stack, alb, service, template } = build();
+    const albGroup = kind === 'owned' ? groupIdOf(stack, alb.connections.securityGroups[0]) : 'sg-0123456789abcdef0';
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: albGroup,
+      SourceSecurityGroupId: groupIdOf(stack, service.securityGroup),
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+    });
+    expectOnlyTcpBetween(template, groupIdOf(stack, service.securityGroup), albGroup, 8080);
+  });
+
+  test('rejects a TCP health check, which ELB does not run against an ALB', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', {
+      vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8080, healthCheck: { protocol: elbv2.Protocol.TCP },
+    })).toThrow(/^Test\/Service: healthCheck: an NLB checks an Application Load Balancer target over HTTP or HTTPS, not TCP/);
+  });
+
+  test('rejects the ALB combined with other targets', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: albIn(web), instances: web.instances }))
+      .toThrow(/^Test\/Service: applicationLoadBalancer: an Application Load Balancer cannot be combined with instances, Auto Scaling groups or IP addresses/);
+  });
+});
+
+test('the NLB target group of an ALB defined in the app waits for its listener on the port', () => {
+  const { stack } = consumerStack();
+  const web = producer(stack, 'Web');
+  const alb = ALBS.owned(web);
+  const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, port: 8080 });
+  const targetGroup = Template.fromStack(stack).toJSON().Resources[logicalId(stack, service.targetGroup)];
+  expect(targetGroup.DependsOn).toContain(logicalId(stack, alb.listeners[0]));
+});
+
+test('an ALB defined in the app without a listener on the producer\'s port is rejected', () => {
+  const { stack } = consumerStack();
+  const web = producer(stack, 'Web');
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), port: 9090 }))
+    .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' has no listener on port 9090, the producer's port/);
+});
+
+test('an ALB in another VPC is rejected', () => {
+  const { stack } = consumerStack();
+  const web = producer(stack, 'Web');
+  const other = producer(stack, 'Other');
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: other.vpc, applicationLoadBalancer: ALBS.owned(web), port: 8080 }))
+    .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' is in VPC 'Test\/Web', not the producer's VPC 'Test\/Other'/);
+});
+
+test('a route creates a producer in front of an ALB, and every rule stays least-privilege', () => {
+  const { stack, router, template } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), port: 8080 }]);
+  template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'alb' }, 1);
+  expectLeastPrivilege(template, {
+    allowedPorts: [80, 8080],
+    worldGroup: logicalId(stack, router.loadBalancer.connections.securityGroups[0] as ec2.SecurityGroup),
+    worldPort: 80,
+  });
+});
+
+test('a route to an ALB target has no AwsSolutions finding of its own beyond the router\'s ALB logs', () => {
+  const { stack } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080 }]);
+  expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
+});
