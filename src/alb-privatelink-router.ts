@@ -397,6 +397,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       pathsOf(route.instances ?? []),
       pathsOf(route.autoScalingGroups ?? []),
       [...(route.ipAddresses ?? [])].sort(),
+      pathsOf(route.ecsServices ?? []),
       route.applicationLoadBalancer?.node.path,
       route.producerSubnets ? pathsOf(producerVpc.selectSubnets(route.producerSubnets).subnets) : 'default subnets',
       // Durations by length, so that minutes(5) and seconds(300) agree.

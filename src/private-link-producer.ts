@@ -1,6 +1,7 @@
 import { Annotations, Duration, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -44,6 +45,18 @@ export interface BasePrivateLinkProducerProps {
    * @default - none
    */
   readonly ipAddresses?: string[];
+
+  /**
+   * ECS services whose tasks to expose, registered as they start: the default container of each
+   * task definition must map `port`. Their security groups are opened on `port` to the Network
+   * Load Balancer's only. Tasks in `awsvpc` network mode (Fargate) make a target group of type
+   * IP. They must be in the producer's stack, as Auto Scaling groups must, and cannot be combined
+   * with other kinds of targets. (The class, not `IBaseService`: only a service defined in the app
+   * can attach itself to a target group.)
+   *
+   * @default - none
+   */
+  readonly ecsServices?: ecs.BaseService[];
 
   /**
    * An Application Load Balancer to expose, such as a service team's own internal ALB in the
@@ -341,9 +354,14 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     const alb = props.applicationLoadBalancer;
     validateHealthCheck(this.node.path, props.healthCheck, alb !== undefined);
     validateInstanceVpcs(this, props.vpc, props.instances ?? []);
-    for (const group of props.autoScalingGroups ?? []) {
-      if (Stack.of(group) !== Stack.of(this)) {
-        throw new Error(`${this.node.path}: autoScalingGroups: Auto Scaling group '${group.node.path}' is in another stack; create the producer in its stack, since the group and the load balancer refer to each other.`);
+    const sameStackTargets = [
+      ['autoScalingGroups', 'Auto Scaling group', props.autoScalingGroups],
+      ['ecsServices', 'ECS service', props.ecsServices],
+    ] as const;
+    for (const [prop, what, members] of sameStackTargets) {
+      const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(this));
+      if (elsewhere) {
+        throw new Error(`${this.node.path}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer in its stack, since the ${what} and the load balancer refer to each other.`);
       }
     }
     this.healthCheck = props.healthCheck;
@@ -390,6 +408,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
         ...ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
         ...(props.autoScalingGroups ?? []),
         ...(alb ? [this.albTargetOf(alb, props.vpc)] : []),
+        ...(props.ecsServices ?? []).map((service) => this.ecsTargetOf(service)),
       ],
       healthCheck: networkHealthCheckOf(props.healthCheck, alb !== undefined),
       deregistrationDelay: props.deregistrationDelay,
@@ -405,7 +424,10 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     // addresses, so one rule per instance security group covers both. Made from the load
     // balancer's side, both rules live in its stack, so instances in another stack get no
     // reference back to it (which would be a cycle).
-    for (const target of [...(props.instances ?? []), ...(props.autoScalingGroups ?? []), ...(alb ? [alb] : [])]) {
+    const connectables: ec2.IConnectable[] = [
+      ...props.instances ?? [], ...props.autoScalingGroups ?? [], ...props.ecsServices ?? [], ...alb ? [alb] : [],
+    ];
+    for (const target of connectables) {
       this.loadBalancer.connections.allowTo(target, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
     }
     for (const ip of ipAddresses) {
@@ -419,6 +441,15 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
     this.endpointServiceName = this.endpointService.vpcEndpointServiceName;
+  }
+
+  /** The NLB target for the tasks of `service`: its default container's mapping of the port. */
+  private ecsTargetOf(service: ecs.BaseService): elbv2.INetworkLoadBalancerTarget {
+    const container = service.taskDefinition.defaultContainer;
+    if (container?.findPortMapping(this.port, ecs.Protocol.TCP) === undefined) {
+      throw new Error(`${this.node.path}: ecsServices: the default container of ECS service '${service.node.path}' maps no TCP port ${this.port}, the producer's port; add the port mapping, or give the producer its container port.`);
+    }
+    return service.loadBalancerTarget({ containerName: container.containerName, containerPort: this.port });
   }
 
   /**
@@ -443,8 +474,10 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 }
 
 /** The target type of the NLB's target group: one type per group, checked by validateTargets. */
-function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType {
+function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType | undefined {
   if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
+  // The tasks' network mode decides: IP for awsvpc, instance otherwise.
+  if (props.ecsServices) return undefined;
   return (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
 }
 

@@ -66,8 +66,8 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
 
   /**
    * The VPC the targets run in: the route creates its own `PrivateLinkProducer` (Network Load
-   * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups`, `ipAddresses` or
-   * an `applicationLoadBalancer`.
+   * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups`, `ipAddresses`,
+   * `ecsServices` or an `applicationLoadBalancer`.
    *
    * @default - none: `producer` is given
    */
@@ -298,14 +298,15 @@ export class PrivateLinkRoute extends Construct {
     }
     const named = props.producer ?? group?.producer;
     const creates = [
-      props.producerVpc, props.instances, props.autoScalingGroups, props.ipAddresses, props.applicationLoadBalancer, props.producerSubnets,
+      props.producerVpc, props.producerSubnets,
+      props.instances, props.autoScalingGroups, props.ipAddresses, props.ecsServices, props.applicationLoadBalancer,
     ].some((value) => value !== undefined);
     if (named && creates) {
       const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
       throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, its targets and producerSubnets.`);
     }
     if (!named && !creates) {
-      throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups, ipAddresses or an applicationLoadBalancer.`);
+      throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups, ipAddresses, ecsServices or an applicationLoadBalancer.`);
     }
     if (!named) {
       return undefined;
@@ -324,7 +325,7 @@ export class PrivateLinkRoute extends Construct {
     const where = this.node.path;
     const producerVpc = props.producerVpc;
     if (producerVpc === undefined) {
-      throw new Error(`${where}: producerVpc: give the VPC of the instances, Auto Scaling groups, IP addresses or Application Load Balancer.`);
+      throw new Error(`${where}: producerVpc: give the VPC of the targets.`);
     }
     // The default made here, so that a VPC without private subnets is reported with the route's prop.
     const producerSubnets = props.producerSubnets ?? privateSubnetsOf(where, 'producerSubnets', producerVpc);
@@ -336,6 +337,7 @@ export class PrivateLinkRoute extends Construct {
       instances: props.instances,
       autoScalingGroups: props.autoScalingGroups,
       ipAddresses: props.ipAddresses,
+      ecsServices: props.ecsServices,
       applicationLoadBalancer: props.applicationLoadBalancer,
       port: props.port,
       vpcSubnets: producerSubnets,

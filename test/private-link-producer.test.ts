@@ -95,7 +95,7 @@ test('the port defaults to 80', () => {
 });
 
 test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkProducerProps>, RegExp]>([
-  ['no targets', () => ({ instances: [] }), /instances: no targets; give at least one instance, Auto Scaling group, IP address or Application Load Balancer/],
+  ['no targets', () => ({ instances: [] }), /instances: no targets; give at least one instance, Auto Scaling group, IP address, ECS service or Application Load Balancer/],
   ['IP addresses and instances', () => ({ ipAddresses: ['10.0.0.5'] }), /ipAddresses: IP addresses cannot be combined with instances or Auto Scaling groups/],
   ['an IP address twice', () => ({ instances: undefined, ipAddresses: ['10.0.0.5', '10.0.0.5'] }), /ipAddresses: IP address '10.0.0.5' is listed twice/],
   ['an instance twice', (web) => ({ instances: [web.instances[0], web.instances[0]] }), /instances: instance 'Test\/WebInstance0' is listed twice/],

@@ -28,6 +28,7 @@ export interface ProducerTargets {
   readonly instances?: ec2.IInstance[];
   readonly autoScalingGroups?: IConstruct[];
   readonly ipAddresses?: string[];
+  readonly ecsServices?: IConstruct[];
   readonly applicationLoadBalancer?: IConstruct;
 }
 
@@ -36,14 +37,18 @@ export function validateTargets(where: string, targets: ProducerTargets): void {
   const instances = targets.instances ?? [];
   const groups = targets.autoScalingGroups ?? [];
   const ipAddresses = targets.ipAddresses ?? [];
+  const services = targets.ecsServices ?? [];
   if (targets.applicationLoadBalancer !== undefined) {
-    if (instances.length + groups.length + ipAddresses.length > 0) {
-      throw new Error(`${where}: applicationLoadBalancer: an Application Load Balancer cannot be combined with instances, Auto Scaling groups or IP addresses: a target group of type alb holds one load balancer.`);
+    if (instances.length + groups.length + ipAddresses.length + services.length > 0) {
+      throw new Error(`${where}: applicationLoadBalancer: an Application Load Balancer cannot be combined with other targets: a target group of type alb holds one load balancer.`);
     }
     return;
   }
-  if (instances.length + groups.length + ipAddresses.length === 0) {
-    throw new Error(`${where}: instances: no targets; give at least one instance, Auto Scaling group, IP address or Application Load Balancer to serve it.`);
+  if (services.length > 0 && instances.length + groups.length + ipAddresses.length > 0) {
+    throw new Error(`${where}: ecsServices: ECS services cannot be combined with instances, Auto Scaling groups or IP addresses: their tasks' network mode decides the target group's one target type.`);
+  }
+  if (instances.length + groups.length + ipAddresses.length + services.length === 0) {
+    throw new Error(`${where}: instances: no targets; give at least one instance, Auto Scaling group, IP address, ECS service or Application Load Balancer to serve it.`);
   }
   if (ipAddresses.length > 0 && instances.length + groups.length > 0) {
     throw new Error(`${where}: ipAddresses: IP addresses cannot be combined with instances or Auto Scaling groups: a target group has one target type.`);
@@ -52,6 +57,7 @@ export function validateTargets(where: string, targets: ProducerTargets): void {
     ['instances', 'instance', firstRepeated(instances)?.node.path],
     ['autoScalingGroups', 'Auto Scaling group', firstRepeated(groups)?.node.path],
     ['ipAddresses', 'IP address', firstRepeated(ipAddresses)],
+    ['ecsServices', 'ECS service', firstRepeated(services)?.node.path],
   ];
   for (const [prop, what, repeated] of twice) {
     if (repeated !== undefined) {

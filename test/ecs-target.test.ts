@@ -1,0 +1,80 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
+import { findings } from './judges';
+import { PrivateLinkProducer } from '../src';
+
+/** A Fargate service in the producer VPC's isolated subnets whose container maps `containerPort`. */
+function fargateService(stack: Stack, web: ProducerFixture, id: string, containerPort: number): ecs.FargateService {
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, `${id}Task`);
+  taskDefinition.addContainer('web', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+    portMappings: [{ containerPort }],
+  });
+  return new ecs.FargateService(stack, id, {
+    cluster: new ecs.Cluster(stack, `${id}Cluster`, { vpc: web.vpc }),
+    taskDefinition,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [new ec2.SecurityGroup(stack, `${id}SecurityGroup`, { vpc: web.vpc, allowAllOutbound: false })],
+  });
+}
+
+function build(containerPort = 8080) {
+  const { stack } = consumerStack();
+  const web = producer(stack, 'Web');
+  const service = fargateService(stack, web, 'Orders', containerPort);
+  return { stack, web, service };
+}
+
+test('a Fargate service registers its tasks\' container port in a target group of type IP', () => {
+  const { stack, web, service } = build();
+  const producerOfService = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Protocol: 'TCP', Port: 8080 });
+  template.hasResourceProperties('AWS::ECS::Service', {
+    LoadBalancers: [{ TargetGroupArn: { Ref: logicalId(stack, producerOfService.targetGroup) }, ContainerName: 'web', ContainerPort: 8080 }],
+  });
+});
+
+test('the service\'s security group accepts the port from the NLB only', () => {
+  const { stack, web, service } = build();
+  const producerOfService = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+  const [serviceGroup] = service.connections.securityGroups;
+  expectOnlyTcpBetween(Template.fromStack(stack), groupIdOf(stack, producerOfService.securityGroup), groupIdOf(stack, serviceGroup), 8080);
+});
+
+test.each<[string, (stack: Stack, web: ProducerFixture, service: ecs.FargateService) => object, RegExp]>([
+  ['a container without a mapping of the port', () => ({ port: 9090 }),
+    /^Test\/Service: ecsServices: the default container of ECS service 'Test\/Orders' maps no TCP port 9090, the producer's port/],
+  ['the service combined with instances', (_stack, web) => ({ instances: web.instances }),
+    /^Test\/Service: ecsServices: ECS services cannot be combined with instances, Auto Scaling groups or IP addresses/],
+  ['the service twice', (_stack, _web, service) => ({ ecsServices: [service, service] }), /^Test\/Service: ecsServices: ECS service 'Test\/Orders' is listed twice/],
+])('%s is rejected', (_what, invalid, message) => {
+  const { stack, web, service } = build();
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080, ...invalid(stack, web, service) }))
+    .toThrow(message);
+});
+
+test('a service in another stack is rejected, as the two would refer to each other', () => {
+  const { stack } = consumerStack();
+  const other = new Stack(stack.node.root as App, 'Other');
+  const web = producer(other, 'Web');
+  const service = fargateService(other, web, 'Orders', 8080);
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 }))
+    .toThrow(/^Test\/Service: ecsServices: ECS service 'Other\/Orders' is in another stack; create the producer in its stack/);
+});
+
+test('a route creates a producer for an ECS service; every rule stays least-privilege and cdk-nag finds nothing of the route\'s', () => {
+  const { stack, router, template } = buildRouter((web) => [{
+    path: '/orders', producerVpc: web.vpc, ecsServices: [fargateService(web.vpc.stack, web, 'Orders', 8080)], port: 8080,
+  }]);
+  template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', Protocol: 'TCP' }, 1);
+  expectLeastPrivilege(template, {
+    allowedPorts: [80, 8080],
+    worldGroup: logicalId(stack, router.loadBalancer.connections.securityGroups[0] as ec2.SecurityGroup),
+    worldPort: 80,
+  });
+  expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
+});
