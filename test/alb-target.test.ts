@@ -2,7 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
-import { findings } from './judges';
+import { failingControlsUnder, findings } from './judges';
 import { PrivateLinkProducer } from '../src';
 
 const ALB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/orders/0123456789abcdef';
@@ -108,4 +108,12 @@ test('a route creates a producer in front of an ALB, and every rule stays least-
 test('a route to an ALB target has no AwsSolutions finding of its own beyond the router\'s ALB logs', () => {
   const { stack } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080 }]);
   expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
+});
+
+test('the router fails no Control Tower control for a route to an ALB target that it does not fail for instances', () => {
+  const toInstances = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, instances: web.instances, port: 8080 }]);
+  const toTarget = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080 }]);
+  const forInstances = failingControlsUnder(toInstances.router);
+  expect(forInstances).toContain('CT.ELASTICLOADBALANCING.PR.5'); // the judge sees the router's resources
+  expect(failingControlsUnder(toTarget.router)).toEqual(forInstances);
 });

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
-import { findings } from './judges';
+import { failingControlsUnder, findings } from './judges';
 import { PrivateLinkProducer } from '../src';
 
 /** A Fargate service in the producer VPC's isolated subnets whose container maps `containerPort`. */
@@ -77,4 +77,12 @@ test('a route creates a producer for an ECS service; every rule stays least-priv
     worldPort: 80,
   });
   expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
+});
+
+test('the router fails no Control Tower control for a route to an ECS service that it does not fail for instances', () => {
+  const toInstances = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, instances: web.instances, port: 8080 }]);
+  const toTarget = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, ecsServices: [fargateService(web.vpc.stack, web, 'Orders', 8080)], port: 8080 }]);
+  const forInstances = failingControlsUnder(toInstances.router);
+  expect(forInstances).toContain('CT.ELASTICLOADBALANCING.PR.5'); // the judge sees the router's resources
+  expect(failingControlsUnder(toTarget.router)).toEqual(forInstances);
 });

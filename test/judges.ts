@@ -1,5 +1,5 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
@@ -25,4 +25,14 @@ export function failingControls(stack: Stack): Record<string, string[]> {
     violation.description.match(/^\[(CT\.[A-Z0-9.]+)\]/)![1],
     violation.violatingResources.map((resource) => resource.resourceLogicalId).sort(),
   ]));
+}
+
+/** The failing AWS Control Tower controls of the resources under `scope` only, such as a router's. */
+export function failingControlsUnder(scope: IConstruct): string[] {
+  const stack = Stack.of(scope);
+  const ids = new Set(scope.node.findAll().filter(CfnResource.isCfnResource).map((resource) => stack.resolve(resource.logicalId)));
+  return Object.entries(failingControls(stack))
+    .filter(([, failing]) => failing.some((id) => ids.has(id)))
+    .map(([control]) => control)
+    .sort();
 }
