@@ -1,10 +1,11 @@
-import { Annotations, Duration, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
@@ -21,7 +22,8 @@ export interface BasePrivateLinkProducerProps {
    * The instances to expose. Their security groups are opened on `port` to the Network Load
    * Balancer's security group only.
    *
-   * @default - none; give instances, Auto Scaling groups or IP addresses
+   * @default - none; give instances, Auto Scaling groups, IP addresses, ECS services or an
+   * Application Load Balancer
    */
   readonly instances?: ec2.IInstance[];
 
@@ -47,11 +49,11 @@ export interface BasePrivateLinkProducerProps {
   readonly ipAddresses?: string[];
 
   /**
-   * ECS services whose tasks to expose, registered as they start: the default container of each
-   * task definition must map `port`. Their security groups are opened on `port` to the Network
-   * Load Balancer's only. Tasks in `awsvpc` network mode (Fargate) make a target group of type
-   * IP. They must be in the producer's stack, as Auto Scaling groups must, and cannot be combined
-   * with other kinds of targets. (The class, not `IBaseService`: only a service defined in the app
+   * ECS services whose tasks to expose, registered as they start (a target group of type IP): the
+   * tasks must run in `awsvpc` network mode (as all Fargate tasks do), and the default container
+   * of each task definition must map `port`. Their security groups are opened on `port` to the
+   * Network Load Balancer's only. They must be in the producer's stack (for a route, the router's),
+   * as Auto Scaling groups must, and cannot be combined with other kinds of targets. (The class, not `IBaseService`: only a service defined in the app
    * can attach itself to a target group.)
    *
    * @default - none
@@ -61,8 +63,10 @@ export interface BasePrivateLinkProducerProps {
   /**
    * An Application Load Balancer to expose, such as a service team's own internal ALB in the
    * producer's VPC: the NLB forwards TCP `port` to it (a target group of type `alb`), so it must
-   * listen on `port` itself. Its security group is opened on `port` to the NLB's only; the NLB
-   * checks it over HTTP. For an ALB defined in the app, the NLB's target group waits for its
+   * listen on `port` itself, over HTTP, since the consumer's ALB sends HTTP through the endpoint.
+   * Its security group is opened on `port` to the NLB's only; the NLB checks it over HTTP. ELB
+   * sets no attributes on such a target group: `deregistrationDelay` applies to the consumer's
+   * ALB only. For an ALB defined in the app, the NLB's target group waits for its
    * listener on `port`, as ELB requires (synthesis fails if it has none). Cannot be combined with
    * other targets.
    *
@@ -85,8 +89,8 @@ export interface BasePrivateLinkProducerProps {
    * the NLB checks over HTTP too. The port is always the traffic port; an `interval` without a
    * `timeout` gets a timeout below it (at most 5 seconds).
    *
-   * @default - the NLB checks a TCP connection; the ALB checks HTTP `GET /` on the port and
-   * expects 200
+   * @default - the NLB checks a TCP connection (HTTP for an Application Load Balancer target); the
+   * consumer's ALB checks HTTP `GET /` on the port and expects 200
    */
   readonly healthCheck?: elbv2.HealthCheck;
 
@@ -269,7 +273,8 @@ const PRODUCER_SYMBOL = Symbol.for('cdk-alb-privatelink-router.PrivateLinkProduc
 
 /**
  * The producer side of AWS PrivateLink: an internal Network Load Balancer in front of instances,
- * Auto Scaling groups or IP addresses, published as a VPC endpoint service.
+ * Auto Scaling groups, IP addresses, ECS services or an Application Load Balancer, published as a
+ * VPC endpoint service.
  *
  * The load balancer has a security group with no inbound rules and does not apply them to
  * PrivateLink traffic, so the endpoint service is its only way in; its outbound rules allow the
@@ -314,7 +319,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
   /** The load balancer's TCP listener on `port`. */
   public readonly listener: elbv2.NetworkListener;
 
-  /** The target group holding the instances. */
+  /** The NLB's target group, holding the targets. */
   public readonly targetGroup: elbv2.NetworkTargetGroup;
 
   /** The security group of the load balancer. */
@@ -361,7 +366,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     for (const [prop, what, members] of sameStackTargets) {
       const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(this));
       if (elsewhere) {
-        throw new Error(`${this.node.path}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer in its stack, since the ${what} and the load balancer refer to each other.`);
+        throw new Error(`${this.node.path}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
       }
     }
     this.healthCheck = props.healthCheck;
@@ -411,7 +416,8 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
         ...(props.ecsServices ?? []).map((service) => this.ecsTargetOf(service)),
       ],
       healthCheck: networkHealthCheckOf(props.healthCheck, alb !== undefined),
-      deregistrationDelay: props.deregistrationDelay,
+      // ELB sets no attributes on a target group of type alb; the consumer's ALB still drains.
+      deregistrationDelay: alb ? undefined : props.deregistrationDelay,
     });
 
     this.listener = this.loadBalancer.addListener('Listener', {
@@ -440,11 +446,30 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
       allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
-    this.endpointServiceName = this.endpointService.vpcEndpointServiceName;
+    this.endpointServiceName = this.serviceNameOf(this.endpointService);
+  }
+
+  /**
+   * The endpoint service's name with the producer's own Region in it, where that is known.
+   * aws-cdk-lib's name holds `AWS::Region`, which a consumer in another Region would resolve to
+   * its own Region, naming a service that does not exist there.
+   */
+  private serviceNameOf(service: ec2.VpcEndpointService): string {
+    const region = Stack.of(this).region;
+    if (Token.isUnresolved(region)) {
+      return service.vpcEndpointServiceName;
+    }
+    const prefix = RegionInfo.get(region).vpcEndpointServiceNamePrefix ?? ec2.VpcEndpointService.DEFAULT_PREFIX;
+    return Fn.join('.', [prefix, region, service.vpcEndpointServiceId]);
   }
 
   /** The NLB target for the tasks of `service`: its default container's mapping of the port. */
   private ecsTargetOf(service: ecs.BaseService): elbv2.INetworkLoadBalancerTarget {
+    // In bridge mode tasks get dynamic host ports and in host mode share the instances' group:
+    // the NLB's port and security group rule fit awsvpc tasks, each with its own address.
+    if (service.taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) {
+      throw new Error(`${this.node.path}: ecsServices: ECS service '${service.node.path}' runs its tasks in network mode ${service.taskDefinition.networkMode}; only awsvpc tasks (all Fargate tasks) have the address and security group of their own that the load balancer needs.`);
+    }
     const container = service.taskDefinition.defaultContainer;
     if (container?.findPortMapping(this.port, ecs.Protocol.TCP) === undefined) {
       throw new Error(`${this.node.path}: ecsServices: the default container of ECS service '${service.node.path}' maps no TCP port ${this.port}, the producer's port; add the port mapping, or give the producer its container port.`);
@@ -469,6 +494,9 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     if (listener === undefined) {
       throw new Error(`${this.node.path}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${this.port}, the producer's port; add one, or give the producer the port of one of its listeners.`);
     }
+    if (listener.protocol !== elbv2.ApplicationProtocol.HTTP) {
+      throw new Error(`${this.node.path}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${this.port} is ${listener.protocol}, but the consumer's ALB sends HTTP through the endpoint; expose an HTTP listener.`);
+    }
     return new targets.AlbListenerTarget(listener);
   }
 }
@@ -477,7 +505,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType | undefined {
   if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
   // The tasks' network mode decides: IP for awsvpc, instance otherwise.
-  if (props.ecsServices) return undefined;
+  if (props.ecsServices) return elbv2.TargetType.IP;
   return (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
 }
 
@@ -494,6 +522,14 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
     if (attrs.endpointServiceName.length === 0) {
       throw new Error(`${this.node.path}: endpointServiceName: is empty; give the service name of the VPC endpoint service.`);
     }
+    const serviceRegion = attrs.serviceRegion;
+    if (serviceRegion !== undefined && !Token.isUnresolved(serviceRegion) && !REGION_NAME.test(serviceRegion)) {
+      throw new Error(`${this.node.path}: serviceRegion: '${serviceRegion}' is not a Region name such as 'eu-west-1'.`);
+    }
+    const nameRegion = Token.isUnresolved(attrs.endpointServiceName) ? undefined : attrs.endpointServiceName.match(SERVICE_NAME_REGION)?.[1];
+    if (nameRegion !== undefined && !Token.isUnresolved(this.env.region) && nameRegion !== this.env.region) {
+      throw new Error(`${this.node.path}: serviceRegion: service '${attrs.endpointServiceName}' is in ${nameRegion}, not ${this.env.region}; give serviceRegion: '${nameRegion}'.`);
+    }
     if (attrs.availabilityZones?.length === 0) {
       throw new Error(`${this.node.path}: availabilityZones: is empty; leave it out if the zones are not known.`);
     }
@@ -507,11 +543,17 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
   }
 }
 
+/** A Region name such as `eu-west-1` or `us-gov-west-1`. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** The Region in a literal endpoint service name (`com.amazonaws.vpce.<region>.vpce-svc-…`). */
+const SERVICE_NAME_REGION = /^(?:[a-z]+\.)+vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-z]+$/;
+
 /** The allowed Regions after checking them: literal Region names, each once, not the producer's own. */
 function validateAllowedRegions(producer: PrivateLinkProducer, regions: string[]): string[] {
   const ownRegion = Stack.of(producer).region;
   regions.forEach((region, index) => {
-    if (Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    if (Token.isUnresolved(region) || !REGION_NAME.test(region)) {
       throw new Error(`${producer.node.path}: allowedRegions: '${region}' is not a Region name such as 'eu-west-1'; give literal names.`);
     }
     if (regions.indexOf(region) !== index) {

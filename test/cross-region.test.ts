@@ -30,6 +30,10 @@ test('a route to a producer in another Region makes a cross-Region endpoint, whi
     ServiceRegion: 'us-east-1',
     SubnetIds: vpc.isolatedSubnets.map((subnet) => ({ Ref: edge.getLogicalId(subnet.node.defaultChild as ec2.CfnSubnet) })),
   });
+  // The producer's Region, not `AWS::Region`, which would resolve to the consumer's.
+  const [endpoint] = Object.values(Template.fromStack(edge).findResources('AWS::EC2::VPCEndpoint'));
+  expect(JSON.stringify(endpoint.Properties.ServiceName)).toContain('"com.amazonaws.vpce.us-east-1"');
+  expect(JSON.stringify(endpoint.Properties.ServiceName)).not.toContain('AWS::Region');
   Annotations.fromStack(edge).hasWarning('*', Match.stringLikeRegexp(
     "Edge/Router/PrivateLinkServicesService[0-9A-F]{8}: endpointSubnets: producer 'Services/Service' is in us-east-1, whose zones are not this Region's"));
 });
@@ -58,16 +62,17 @@ test('a service imported with its Region makes a cross-Region endpoint; its zone
 
 test('a route in the producer\'s Region makes an ordinary endpoint', () => {
   const { stack, vpc } = consumerStack({ inEuWest1: true });
-  const orders = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Orders', { endpointServiceName: SERVICE_NAME, serviceRegion: 'eu-west-1' });
+  const sameRegionName = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+  const orders = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Orders', { endpointServiceName: sameRegionName, serviceRegion: 'eu-west-1' });
   new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producer: orders }] });
-  Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: SERVICE_NAME, ServiceRegion: Match.absent() });
+  Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: sameRegionName, ServiceRegion: Match.absent() });
 });
 
 test('a service imported with a Region into a stack without one fails: the Regions cannot be compared', () => {
   const { stack, vpc } = consumerStack();
   const orders = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Orders', { endpointServiceName: SERVICE_NAME, serviceRegion: 'us-east-1' });
   expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producer: orders }] }))
-    .toThrow(/^Test\/Router\/PrivateLinkTestOrders[0-9A-F]{8}: producer: cannot tell at synth time whether producer 'Test\/Orders' \(Region us-east-1\) is in this stack's Region \(not known\)/);
+    .toThrow(/^Test\/Router\/PrivateLinkTestOrders[0-9A-F]{8}: producer: cannot tell at synth time whether producer 'Test\/Orders' \(Region us-east-1\) is in this stack's Region \(not known\); give the consumer's stack/);
 });
 
 test.each([
@@ -83,4 +88,16 @@ test('a producer allows no other Region by default', () => {
   const { services, serviceIn } = twoRegions();
   expect(serviceIn().allowedRegions).toEqual([]);
   Template.fromStack(services).hasResourceProperties('AWS::EC2::VPCEndpointService', { SupportedRegions: Match.absent() });
+});
+
+test.each([
+  ['a serviceRegion that is no Region name', { serviceRegion: 'US East' }, /^Edge\/Orders: serviceRegion: 'US East' is not a Region name/],
+  ['a service name of another Region than serviceRegion', { serviceRegion: 'eu-west-1' },
+    /^Edge\/Orders: serviceRegion: service 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0' is in us-east-1, not eu-west-1; give serviceRegion: 'us-east-1'/],
+  ['a service name of another Region, without serviceRegion', {},
+    /^Edge\/Orders: serviceRegion: service 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0' is in us-east-1, not eu-west-1/],
+])('an import with %s is rejected', (_what, attributes, message) => {
+  const { edge } = twoRegions();
+  expect(() => PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'Orders', { endpointServiceName: SERVICE_NAME, ...attributes }))
+    .toThrow(message);
 });

@@ -27,12 +27,11 @@ export function failingControls(stack: Stack): Record<string, string[]> {
   ]));
 }
 
-/** The failing AWS Control Tower controls of the resources under `scope` only, such as a router's. */
-export function failingControlsUnder(scope: IConstruct): string[] {
+/** The failing AWS Control Tower controls of the resources under `scope` only, such as a router's, with how many fail each. */
+export function failingControlsUnder(scope: IConstruct): Record<string, number> {
   const stack = Stack.of(scope);
   const ids = new Set(scope.node.findAll().filter(CfnResource.isCfnResource).map((resource) => stack.resolve(resource.logicalId)));
-  return Object.entries(failingControls(stack))
-    .filter(([, failing]) => failing.some((id) => ids.has(id)))
-    .map(([control]) => control)
-    .sort();
+  return Object.fromEntries(Object.entries(failingControls(stack))
+    .map(([control, failing]) => [control, failing.filter((id) => ids.has(id)).length] as const)
+    .filter(([, count]) => count > 0));
 }

@@ -156,7 +156,7 @@ describe('targets and checks', () => {
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
     });
     expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, autoScalingGroups: [group] }))
-      .toThrow(/Test\/Service: autoScalingGroups: Auto Scaling group 'Other\/Group' is in another stack; create the producer in its stack/);
+      .toThrow(/Test\/Service: autoScalingGroups: Auto Scaling group 'Other\/Group' is in another stack; create the producer \(for a route, the router\) in its stack/);
   });
 
   test('IP addresses make an IP target group, and the NLB may send the port to each address only', () => {

@@ -7,8 +7,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
  */
 export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined, albTarget = false): void {
   if (healthCheck === undefined) return;
-  if (albTarget && healthCheck.protocol === elbv2.Protocol.TCP) {
-    throw new Error(`${where}: healthCheck: an NLB checks an Application Load Balancer target over HTTP or HTTPS, not TCP; leave protocol out.`);
+  if (albTarget && healthCheck.protocol !== undefined && healthCheck.protocol !== elbv2.Protocol.HTTP) {
+    throw new Error(`${where}: healthCheck: an Application Load Balancer target serves the consumer's ALB over HTTP, so the NLB checks it over HTTP too, not ${healthCheck.protocol}; leave protocol out.`);
   }
   if (healthCheck.enabled === false) {
     throw new Error(`${where}: healthCheck: enabled cannot be false: target groups of type instance or ip always check their targets.`);

@@ -17,7 +17,7 @@ export function serviceRegionOf(consumer: IConstruct, producer: IPrivateLinkProd
     return undefined;
   }
   if (Token.isUnresolved(producerRegion) || Token.isUnresolved(consumerRegion)) {
-    throw new Error(`${where}: producer: cannot tell at synth time whether producer '${producer.node.path}' (Region ${labelOf(producerRegion)}) is in this stack's Region (${labelOf(consumerRegion)}); give the stacks an env with a Region, or the import its serviceRegion.`);
+    throw new Error(`${where}: producer: cannot tell at synth time whether producer '${producer.node.path}' (Region ${labelOf(producerRegion)}) is in this stack's Region (${labelOf(consumerRegion)}); give the consumer's stack and the producer's (or the import's serviceRegion) literal Regions.`);
   }
   const allowed = producer.allowedRegions;
   if (allowed !== undefined && !allowed.includes(consumerRegion)) {
