@@ -6,10 +6,12 @@
  *   npx projen bench -- --runs 5 --routes 1,10,100
  */
 import { execFileSync } from 'child_process';
-import { cpus, totalmem } from 'os';
+import { mkdtempSync, rmSync } from 'fs';
+import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import type { Measurement } from './measure';
-import type { Implementation, Layout } from './scenarios';
+import { billedUnitsOf, HOURS_PER_MONTH, monthlyCostOf, PRICES } from './prices';
+import { buildServicesInOneVpc, CONSUMER_STACK_ID, Implementation, Layout, Publishing, SERVICES_STACK_ID } from './scenarios';
 
 const CLOUDFORMATION_MAX_RESOURCES = 500;
 const CLOUDFORMATION_MAX_TEMPLATE_BYTES = 1_000_000;
@@ -20,6 +22,7 @@ function option(name: string, fallback: string): string {
 }
 
 const ROUTES = option('routes', '1,10,25,50,100').split(',').map(Number);
+const SERVICES = option('services', '1,5,10,25').split(',').map(Number);
 const RUNS = Number(option('runs', '3'));
 const CASES: Array<[Implementation, Layout]> = [
   ['construct', 'producer-stacks'],
@@ -97,3 +100,52 @@ console.log(table(['producers', 'routes', 'synth time', 'consumer stack resource
 
 const longest = results.reduce((a, b) => (b.criticalPathSeconds > a.criticalPathSeconds ? b : a));
 console.log(`\nLongest critical path (${longest.implementation}, ${longest.layout}, ${longest.routes} routes): ${longest.criticalPathChain.join(' → ')}`);
+
+/** What routing `services` services of one VPC costs, published as `publishing` says. */
+function servicesInOneVpc(services: number, publishing: Publishing) {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    const assembly = buildServicesInOneVpc(services, publishing, outdir).synth();
+    const templates = assembly.stacks.map((stack) => stack.template);
+    const resourcesOf = (id: string) => Object.values<any>(assembly.getStackByName(id).template.Resources);
+    const resources = [...resourcesOf(CONSUMER_STACK_ID), ...resourcesOf(SERVICES_STACK_ID)];
+    const count = (type: string) => resources.filter((resource) => resource.Type === type).length;
+    return {
+      services,
+      publishing,
+      loadBalancers: count('AWS::ElasticLoadBalancingV2::LoadBalancer') - 1,
+      listeners: resources.filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::Listener'
+        && resource.Metadata?.['aws:cdk:path']?.startsWith(`${SERVICES_STACK_ID}/`)).length,
+      endpointServices: count('AWS::EC2::VPCEndpointService'),
+      endpoints: count('AWS::EC2::VPCEndpoint'),
+      consumerResources: resourcesOf(CONSUMER_STACK_ID).length,
+      // The services' VPC and servers exist without any routing; the producers are the rest.
+      producerResources: resourcesOf(SERVICES_STACK_ID)
+        .filter((resource) => /^Services\/Producer/.test(resource.Metadata?.['aws:cdk:path'] ?? '')).length,
+      monthlyUsd: monthlyCostOf(billedUnitsOf(templates)),
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+console.log(`\nServices in one VPC, each on a port of its own: one producer serving every port (\`addPort\`) or a producer each. Fixed monthly cost of the routing (ALB with its public IPv4 addresses, NLBs, interface endpoints per zone) at the list prices in bench/prices.ts, ${HOURS_PER_MONTH} hours:\n`);
+const costRows = SERVICES.flatMap((services) => {
+  const each = servicesInOneVpc(services, 'a producer each');
+  const one = servicesInOneVpc(services, 'one producer');
+  return [each, one].map((measured) => [
+    measured.services,
+    measured.publishing,
+    measured.loadBalancers,
+    measured.listeners,
+    measured.endpointServices,
+    measured.endpoints,
+    measured.consumerResources,
+    measured.producerResources,
+    `$${measured.monthlyUsd.toFixed(2)}`,
+    (measured.monthlyUsd / each.monthlyUsd).toFixed(2),
+  ]);
+});
+console.log(table(['services', 'published by', 'NLBs', 'NLB listeners', 'endpoint services', 'interface endpoints',
+  'consumer stack resources', 'producer resources', 'fixed cost / month', 'cost relative to a producer each'], costRows));
+console.log(`\nPrices: ${Object.values(PRICES).map((price) => `${price.unit} $${price.usdPerHour}/hour (${price.source})`).join('; ')}.`);

@@ -48,6 +48,48 @@ export function buildApp(implementation: Implementation, layout: Layout, routes:
   return app;
 }
 
+/** How the services of one VPC are published: one producer serving every port, or a producer each. */
+export type Publishing = 'one producer' | 'a producer each';
+
+/** The stack of `buildServicesInOneVpc`'s services. */
+export const SERVICES_STACK_ID = 'Services';
+
+/**
+ * An app whose router routes `/service<index>` to `services` services in one VPC of a stack of
+ * their own, each a web server on a port of its own (8000 + index), published as `publishing` says.
+ */
+export function buildServicesInOneVpc(services: number, publishing: Publishing, outdir?: string): App {
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
+  const consumer = new Stack(app, CONSUMER_STACK_ID);
+  const router = new AlbPrivateLinkRouter(consumer, 'Router', { vpc: consumerVpc(consumer, 'Vpc', '10.0.0.0/16') });
+  const scope = new Stack(app, SERVICES_STACK_ID);
+  const vpc = isolatedVpc(scope, 'Vpc', '10.1.0.0/16');
+  const securityGroup = webServerSecurityGroup(scope, 'WebServerSecurityGroup', vpc);
+  let shared: PrivateLinkProducer | undefined;
+  for (let index = 0; index < services; index++) {
+    const port = 8000 + index;
+    const server = new WebServer(scope, `WebServer${index}`, {
+      vpc,
+      subnet: vpc.isolatedSubnets[index % vpc.isolatedSubnets.length],
+      securityGroup,
+      section: `service${index}`,
+      serverName: `web-${index}`,
+      port,
+    });
+    let producer: PrivateLinkProducer;
+    if (publishing === 'a producer each') {
+      producer = new PrivateLinkProducer(scope, `Producer${index}`, { vpc, instances: [server], port });
+    } else if (shared === undefined) {
+      producer = shared = new PrivateLinkProducer(scope, 'Producer', { vpc, instances: [server], port });
+    } else {
+      shared.addPort(port, { instances: [server] });
+      producer = shared;
+    }
+    router.addRoute({ path: `/service${index}`, priority: index + 1, producer, port });
+  }
+  return app;
+}
+
 /** A producer VPC with two web servers, serving `/service<index>`. */
 class Service extends Construct {
   public readonly path: string;

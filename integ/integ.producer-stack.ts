@@ -7,8 +7,10 @@ import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 // names instances there (its producer is made in the edge stack, on port 8080), while the docs
 // team publishes its own PrivateLinkProducer that two routes share (`/docs*`, an ALB wildcard
 // pattern with an explicit priority added with addRoute, and the catch-all `/`): one NLB, one
-// endpoint service, one interface endpoint for both. `/by-name` reaches the same service through
-// an import by its service name, as a consumer in another account would, with the prefix stripped.
+// endpoint service, one interface endpoint for both. `/status` reaches a third server on a second
+// port of that producer (addPort): the same NLB, endpoint service and interface endpoint, its own
+// listener and target groups. `/by-name` reaches the docs service through an import by its service
+// name, as a consumer in another account would, with the prefix stripped.
 const app = new App();
 
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
@@ -31,7 +33,16 @@ const docs = new WebServer(services, 'Docs', {
   // The catch-all route serves it: proves that `/api` stops at the segment boundary.
   alsoServes: ['apidocs'],
 });
+const status = new WebServer(services, 'Status', {
+  vpc: servicesVpc,
+  subnet: servicesVpc.isolatedSubnets[0],
+  securityGroup: servicesSecurityGroup,
+  section: 'status',
+  serverName: 'status-server',
+  port: 9090,
+});
 const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
+docsService.addPort(9090, { instances: [status] });
 
 const edge = new Stack(app, 'AlbPrivateLinkRouterEdge');
 const router = new AlbPrivateLinkRouter(edge, 'Router', {
@@ -42,6 +53,7 @@ const router = new AlbPrivateLinkRouter(edge, 'Router', {
   ],
 });
 router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producer: docsService });
+router.addRoute({ path: '/status', producer: docsService, port: 9090 });
 const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'DocsByName', {
   endpointServiceName: docsService.endpointServiceName,
   port: docsService.port,
@@ -60,6 +72,10 @@ integ.assertions
 integ.assertions
   .httpApiCall(`${url}/docs/index.html`)
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
+  .waitForAssertions(untilHealthy);
+integ.assertions
+  .httpApiCall(`${url}/status/`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('status-server') }))
   .waitForAssertions(untilHealthy);
 integ.assertions
   .httpApiCall(`${url}/`)

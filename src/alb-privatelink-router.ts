@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { withSharedTargetGroups } from './private/target-group-sharing';
-import { validatePort } from './private/validation';
+import { TARGET_PROPS, validatePort } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
@@ -187,8 +187,8 @@ export interface AlbPrivateLinkRouterProps {
  * Each route names a producer (`IPrivateLinkProducer`) or creates a `PrivateLinkProducer` (NLB +
  * endpoint service) in its producer VPC; it reaches the producer through an interface endpoint in
  * the consumer VPC, whose IP addresses are looked up at deploy time and registered as ALB
- * targets, and adds a listener rule. Routes naming one producer share its endpoint, lookup and
- * target group. Requests matching no route get a 404.
+ * targets, and adds a listener rule. Routes naming one producer share its endpoint and lookup,
+ * and those on one of its ports a target group. Requests matching no route get a 404.
  *
  * @example
  * import { AlbPrivateLinkRouter } from 'cdk-alb-privatelink-router';
@@ -366,7 +366,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       endpointSecurityGroup: this.endpointSecurityGroup,
       deletionProtection: this.deletionProtection,
       allowedPrincipals: this.allowedPrincipals,
-    }, (producer) => this.sharedTargetGroupFor(producer));
+    }, (producer, port) => this.sharedTargetGroupFor(producer, port));
     let added: PrivateLinkRoute;
     try {
       added = new PrivateLinkRoute(this, id, props);
@@ -394,11 +394,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     const key = JSON.stringify([
       producerVpc.node.path,
       added.port,
-      pathsOf(route.instances ?? []),
-      pathsOf(route.autoScalingGroups ?? []),
-      [...(route.ipAddresses ?? [])].sort(),
-      pathsOf(route.ecsServices ?? []),
-      route.applicationLoadBalancer?.node.path,
+      ...TARGET_PROPS.map((prop) => [route[prop] ?? []].flat()
+        .map((target) => (typeof target === 'string' ? target : target.node.path)).sort()),
       route.producerSubnets ? pathsOf(producerVpc.selectSubnets(route.producerSubnets).subnets) : 'default subnets',
       // Durations by length, so that minutes(5) and seconds(300) agree.
       JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
@@ -481,10 +478,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   }
 
   /**
-   * The endpoint and ALB target group the routes naming `producer` share, made by the first of
-   * them and named after the producer, so that it stays whichever routes use it.
+   * The endpoint and ALB target groups the routes naming `producer` share, made by the first of
+   * them (with the group for its `port`) and named after the producer, its groups after their
+   * ports, so that they stay whichever routes use them.
    */
-  private sharedTargetGroupFor(producer: IPrivateLinkProducer): PrivateLinkTargetGroup {
+  private sharedTargetGroupFor(producer: IPrivateLinkProducer, port: number): PrivateLinkTargetGroup {
     const id = `PrivateLink${Names.nodeUniqueId(producer.node)}`;
     const existing = this.node.tryFindChild(id);
     if (existing instanceof PrivateLinkTargetGroup) {
@@ -497,6 +495,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       return new PrivateLinkTargetGroup(this, id, {
         vpc: this.vpc,
         producer,
+        port,
         endpointSubnets: this.endpointSubnets,
         loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
         endpointSecurityGroup: this.endpointSecurityGroup,

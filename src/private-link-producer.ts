@@ -13,13 +13,13 @@ import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { DEFAULT_PORT, validatePort, validateTargets } from './private/validation';
 
 /**
- * What serves a PrivateLink service, and how the load balancers in front of it treat its
- * targets: the settings `PrivateLinkProducerProps` and a route that creates its producer
- * (`PrivateLinkRouteOptions`) share.
+ * What serves one port of a PrivateLink service, and how the load balancers in front of it treat
+ * its targets: the settings of `PrivateLinkProducer.addPort`, and (with the port) of a producer's
+ * own port.
  */
-export interface BasePrivateLinkProducerProps {
+export interface PrivateLinkPortOptions {
   /**
-   * The instances to expose. Their security groups are opened on `port` to the Network Load
+   * The instances to expose. Their security groups are opened on the port to the Network Load
    * Balancer's security group only.
    *
    * @default - none; give instances, Auto Scaling groups, IP addresses, ECS services or an
@@ -29,7 +29,7 @@ export interface BasePrivateLinkProducerProps {
 
   /**
    * Auto Scaling groups whose instances to expose, registered as they launch. Their security
-   * groups are opened on `port` to the Network Load Balancer's security group only. They must be
+   * groups are opened on the port to the Network Load Balancer's security group only. They must be
    * in the producer's stack: the group refers to the target group and the load balancer's
    * security group to the group's. (The class, not `IAutoScalingGroup`: only a group defined in
    * the app can attach itself to a target group.)
@@ -40,8 +40,8 @@ export interface BasePrivateLinkProducerProps {
 
   /**
    * Private IPv4 addresses in the producer's VPC to expose (a target group of type IP), for
-   * targets that are not instances, such as containers. The load balancer may send `port` to
-   * each address; open the targets' own firewalls to the load balancer's security group (or its
+   * targets that are not instances, such as containers. The load balancer may send the port's
+   * traffic to each address; open the targets' own firewalls to the load balancer's security group (or its
    * subnets) yourself. Cannot be combined with instances or Auto Scaling groups.
    *
    * @default - none
@@ -51,10 +51,11 @@ export interface BasePrivateLinkProducerProps {
   /**
    * ECS services whose tasks to expose, registered as they start (a target group of type IP): the
    * tasks must run in `awsvpc` network mode (as all Fargate tasks do), and the default container
-   * of each task definition must map `port`. Their security groups are opened on `port` to the
-   * Network Load Balancer's only. They must be in the producer's stack (for a route, the router's),
-   * as Auto Scaling groups must, and cannot be combined with other kinds of targets. (The class, not `IBaseService`: only a service defined in the app
-   * can attach itself to a target group.)
+   * of each task definition must map the port. Their security groups are opened on the port to the
+   * Network Load Balancer's only. They must be in the producer's stack (for a route, the
+   * router's), as Auto Scaling groups must, and cannot be combined with other kinds of targets.
+   * (The class, not `IBaseService`: only a service defined in the app can attach itself to a
+   * target group.)
    *
    * @default - none
    */
@@ -62,26 +63,18 @@ export interface BasePrivateLinkProducerProps {
 
   /**
    * An Application Load Balancer to expose, such as a service team's own internal ALB in the
-   * producer's VPC: the NLB forwards TCP `port` to it (a target group of type `alb`), so it must
-   * listen on `port` itself, over HTTP, since the consumer's ALB sends HTTP through the endpoint.
-   * Its security group is opened on `port` to the NLB's only; the NLB checks it over HTTP. ELB
+   * producer's VPC: the NLB forwards the port's TCP traffic to it (a target group of type `alb`), so it must
+   * listen on the port itself, over HTTP, since the consumer's ALB sends HTTP through the endpoint.
+   * Its security group is opened on the port to the NLB's only; the NLB checks it over HTTP. ELB
    * sets no attributes on such a target group: `deregistrationDelay` applies to the consumer's
    * ALB only. For an ALB defined in the app, the NLB's target group waits for its
-   * listener on `port`, as ELB requires (synthesis fails if it has none). Cannot be combined with
+   * listener on the port, as ELB requires (synthesis fails if it has none). Cannot be combined with
    * other targets.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html
    * @default - none
    */
   readonly applicationLoadBalancer?: elbv2.IApplicationLoadBalancer;
-
-  /**
-   * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
-   * interface endpoint and the consumer's ALB target group all use it.
-   *
-   * @default 80; for a route to an existing `producer`, the producer's port
-   */
-  readonly port?: number;
 
   /**
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
@@ -97,6 +90,44 @@ export interface BasePrivateLinkProducerProps {
   /**
    * How long the load balancers (the NLB and the consumer's ALB) let requests to a deregistering
    * target finish.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly deregistrationDelay?: Duration;
+}
+
+/**
+ * What serves a PrivateLink service on its first port: the settings `PrivateLinkProducerProps`
+ * and a route that creates its producer (`PrivateLinkRouteOptions`) share.
+ */
+export interface BasePrivateLinkProducerProps extends PrivateLinkPortOptions {
+  /**
+   * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
+   * interface endpoint and the consumer's ALB target group all use it.
+   *
+   * @default 80; for a route to an existing `producer`, the producer's `port` (give one of its
+   * `additionalPorts` to reach another of its services)
+   */
+  readonly port?: number;
+}
+
+/**
+ * One more port of a PrivateLink service, with the settings the consumer's ALB needs to reach it
+ * (see `PrivateLinkProducer.addPort`).
+ */
+export interface PrivateLinkPortAttributes {
+  /** The TCP port, other than the service's `port`. */
+  readonly port: number;
+
+  /**
+   * How the consumer's ALB target group checks the service on this port.
+   *
+   * @default - HTTP `GET /` on the port, expecting 200
+   */
+  readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
    *
    * @default Duration.seconds(300)
    */
@@ -121,6 +152,14 @@ export interface IPrivateLinkProducer extends IResource {
 
   /** The TCP port the service is offered on, and that its targets serve HTTP on. */
   readonly port: number;
+
+  /**
+   * The service's other ports, each served by targets of its own behind the same load balancer
+   * and endpoint service: a route picks one with its `port`.
+   *
+   * @default - none: the service offers `port` only
+   */
+  readonly additionalPorts?: PrivateLinkPortAttributes[];
 
   /**
    * The Availability Zones the service is offered in; consumers can create endpoints in these
@@ -169,6 +208,14 @@ export interface PrivateLinkProducerAttributes {
    * @default 80
    */
   readonly port?: number;
+
+  /**
+   * The service's other ports, which routes pick with their `port`; each must be one its load
+   * balancer listens on.
+   *
+   * @default - none: the service offers `port` only
+   */
+  readonly additionalPorts?: PrivateLinkPortAttributes[];
 
   /**
    * The Region the service is in, when it is not the consumer's: routes then create
@@ -268,6 +315,12 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
   readonly crossZoneEnabled?: boolean;
 }
 
+/**
+ * Listeners per Network Load Balancer, a quota ELB does not raise.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+ */
+const MAX_LISTENERS_PER_NLB = 50;
+
 /** Marks producers for `isPrivateLinkProducer`: `instanceof` fails across copies of the library. */
 const PRODUCER_SYMBOL = Symbol.for('cdk-alb-privatelink-router.PrivateLinkProducer');
 
@@ -348,6 +401,12 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
    */
   public readonly availabilityZones?: string[];
 
+  /** The service's other ports, in the order they were added. */
+  private readonly otherPorts: PrivateLinkPortAttributes[] = [];
+
+  /** The NLB's target group of each port, `port` first. */
+  private readonly targetGroups = new Map<number, elbv2.NetworkTargetGroup>();
+
   constructor(scope: Construct, id: string, props: PrivateLinkProducerProps) {
     super(scope, id);
     Object.defineProperty(this, PRODUCER_SYMBOL, { value: true });
@@ -355,20 +414,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     this.vpc = props.vpc;
     this.port = props.port ?? DEFAULT_PORT;
     validatePort(this.node.path, this.port);
-    validateTargets(this.node.path, props);
-    const alb = props.applicationLoadBalancer;
-    validateHealthCheck(this.node.path, props.healthCheck, alb !== undefined);
-    validateInstanceVpcs(this, props.vpc, props.instances ?? []);
-    const sameStackTargets = [
-      ['autoScalingGroups', 'Auto Scaling group', props.autoScalingGroups],
-      ['ecsServices', 'ECS service', props.ecsServices],
-    ] as const;
-    for (const [prop, what, members] of sameStackTargets) {
-      const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(this));
-      if (elsewhere) {
-        throw new Error(`${this.node.path}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
-      }
-    }
+    const firstPortTargets = this.targetsFor(this.node.path, this.port, props);
     this.healthCheck = props.healthCheck;
     this.deregistrationDelay = props.deregistrationDelay;
     this.acceptanceRequired = props.acceptanceRequired ?? false;
@@ -399,46 +445,11 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 
     Validations.of(this.loadBalancer).acknowledge({
       id: 'AwsSolutions-ELB2',
-      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has a single TCP listener, so there is nothing to log.',
+      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has TCP listeners only, so there is nothing to log.',
     });
 
-    const ipAddresses = props.ipAddresses ?? [];
-    this.targetGroup = new elbv2.NetworkTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: this.port,
-      protocol: elbv2.Protocol.TCP,
-      targetType: targetTypeOf(props),
-      targets: [
-        ...(props.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, this.port)),
-        ...ipAddresses.map((ip) => new targets.IpTarget(ip, this.port)),
-        ...(props.autoScalingGroups ?? []),
-        ...(alb ? [this.albTargetOf(alb, props.vpc)] : []),
-        ...(props.ecsServices ?? []).map((service) => this.ecsTargetOf(service)),
-      ],
-      healthCheck: networkHealthCheckOf(props.healthCheck, alb !== undefined),
-      // ELB sets no attributes on a target group of type alb; the consumer's ALB still drains.
-      deregistrationDelay: alb ? undefined : props.deregistrationDelay,
-    });
-
-    this.listener = this.loadBalancer.addListener('Listener', {
-      port: this.port,
-      protocol: elbv2.Protocol.TCP,
-      defaultTargetGroups: [this.targetGroup],
-    });
-
-    // Client traffic and health checks both reach the instances from the load balancer's own
-    // addresses, so one rule per instance security group covers both. Made from the load
-    // balancer's side, both rules live in its stack, so instances in another stack get no
-    // reference back to it (which would be a cycle).
-    const connectables: ec2.IConnectable[] = [
-      ...props.instances ?? [], ...props.autoScalingGroups ?? [], ...props.ecsServices ?? [], ...alb ? [alb] : [],
-    ];
-    for (const target of connectables) {
-      this.loadBalancer.connections.allowTo(target, ec2.Port.tcp(this.port), 'From the PrivateLink NLB');
-    }
-    for (const ip of ipAddresses) {
-      this.loadBalancer.connections.allowTo(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(this.port), 'To a PrivateLink NLB IP target');
-    }
+    // The first port's resources keep the IDs they had before producers served several ports.
+    ({ listener: this.listener, targetGroup: this.targetGroup } = this.servePort(this, this.loadBalancer, this.port, props, firstPortTargets));
 
     this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
       vpcEndpointServiceLoadBalancers: [this.loadBalancer],
@@ -447,6 +458,127 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
     this.endpointServiceName = this.serviceNameOf(this.endpointService);
+  }
+
+  /**
+   * The service's other ports, added with `addPort`: always a list here (empty for none),
+   * optional only because the interface's is.
+   */
+  public get additionalPorts(): PrivateLinkPortAttributes[] | undefined {
+    return [...this.otherPorts];
+  }
+
+  /**
+   * Serves another port, with targets of its own, behind the same Network Load Balancer and
+   * endpoint service: one more listener and target group, where another producer would cost its
+   * own load balancer, endpoint service and (for each consumer) interface endpoint. Routes reach
+   * it by naming this producer and the port; add the port before those routes.
+   *
+   * The port's resources are named after it, so adding or removing one port leaves the others'
+   * in place.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+   * @param port the TCP port the targets serve HTTP on; one the producer does not serve yet, of
+   * at most 50 per load balancer, ELB's fixed quota of listeners
+   * @param options the port's targets, health check and deregistration delay
+   * @returns the NLB's target group holding the port's targets
+   */
+  public addPort(port: number, options: PrivateLinkPortOptions): elbv2.NetworkTargetGroup {
+    const id = `Port${port}`;
+    const where = `${this.node.path}/${id}`;
+    validatePort(where, port);
+    if (this.targetGroups.has(port)) {
+      throw new Error(`${where}: port: producer '${this.node.path}' serves port ${port} already; give each port once.`);
+    }
+    if (this.targetGroups.size >= MAX_LISTENERS_PER_NLB) {
+      throw new Error(`${where}: port: a Network Load Balancer has at most ${MAX_LISTENERS_PER_NLB} listeners, a quota ELB does not raise, and producer '${this.node.path}' has ${this.targetGroups.size}; put the service behind another producer.`);
+    }
+    const portTargets = this.targetsFor(where, port, options);
+    const portScope = new Construct(this, id);
+    const { targetGroup } = this.servePort(portScope, portScope, port, options, portTargets);
+    this.otherPorts.push({ port, healthCheck: options.healthCheck, deregistrationDelay: options.deregistrationDelay });
+    return targetGroup;
+  }
+
+  /**
+   * The NLB's target group for one of the service's ports: `port` or one of `additionalPorts`.
+   * Throws for a port the service does not offer.
+   */
+  public targetGroupFor(port: number): elbv2.NetworkTargetGroup {
+    const targetGroup = this.targetGroups.get(port);
+    if (targetGroup === undefined) {
+      throw new Error(`${this.node.path}: port: the producer serves ${[...this.targetGroups.keys()].join(', ')}, not ${port}; add it with addPort.`);
+    }
+    return targetGroup;
+  }
+
+  /**
+   * The NLB targets of one port, after checking that the load balancer can serve them and the
+   * settings on it; `where` names the port in errors.
+   */
+  private targetsFor(where: string, port: number, options: PrivateLinkPortOptions): elbv2.INetworkLoadBalancerTarget[] {
+    validateTargets(where, options);
+    validateHealthCheck(where, options.healthCheck, options.applicationLoadBalancer !== undefined);
+    validateInstanceVpcs(where, this, options.instances ?? []);
+    const sameStackTargets = [
+      ['autoScalingGroups', 'Auto Scaling group', options.autoScalingGroups],
+      ['ecsServices', 'ECS service', options.ecsServices],
+    ] as const;
+    for (const [prop, what, members] of sameStackTargets) {
+      const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(this));
+      if (elsewhere) {
+        throw new Error(`${where}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
+      }
+    }
+    const alb = options.applicationLoadBalancer;
+    return [
+      ...(options.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, port)),
+      ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port)),
+      ...(options.autoScalingGroups ?? []),
+      ...(alb ? [this.albTargetOf(where, alb, port)] : []),
+      ...(options.ecsServices ?? []).map((service) => this.ecsTargetOf(where, service, port)),
+    ];
+  }
+
+  /**
+   * The listener (in `listenerScope`) and target group (in `scope`) of one port, and the security
+   * group rules that let the load balancer reach its targets on it.
+   */
+  private servePort(scope: Construct, listenerScope: Construct, port: number, options: PrivateLinkPortOptions,
+    portTargets: elbv2.INetworkLoadBalancerTarget[]): { listener: elbv2.NetworkListener; targetGroup: elbv2.NetworkTargetGroup } {
+    const alb = options.applicationLoadBalancer;
+    const targetGroup = new elbv2.NetworkTargetGroup(scope, 'TargetGroup', {
+      vpc: this.vpc,
+      port,
+      protocol: elbv2.Protocol.TCP,
+      targetType: targetTypeOf(options),
+      targets: portTargets,
+      healthCheck: networkHealthCheckOf(options.healthCheck, alb !== undefined),
+      // ELB sets no attributes on a target group of type alb; the consumer's ALB still drains.
+      deregistrationDelay: alb ? undefined : options.deregistrationDelay,
+    });
+    const listener = new elbv2.NetworkListener(listenerScope, 'Listener', {
+      loadBalancer: this.loadBalancer,
+      port,
+      protocol: elbv2.Protocol.TCP,
+      defaultTargetGroups: [targetGroup],
+    });
+
+    // Client traffic and health checks both reach the instances from the load balancer's own
+    // addresses, so one rule per instance security group covers both. Made from the load
+    // balancer's side, both rules live in its stack, so instances in another stack get no
+    // reference back to it (which would be a cycle).
+    const connectables: ec2.IConnectable[] = [
+      ...options.instances ?? [], ...options.autoScalingGroups ?? [], ...options.ecsServices ?? [], ...alb ? [alb] : [],
+    ];
+    for (const target of connectables) {
+      this.loadBalancer.connections.allowTo(target, ec2.Port.tcp(port), 'From the PrivateLink NLB');
+    }
+    for (const ip of options.ipAddresses ?? []) {
+      this.loadBalancer.connections.allowTo(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(port), 'To a PrivateLink NLB IP target');
+    }
+    this.targetGroups.set(port, targetGroup);
+    return { listener, targetGroup };
   }
 
   /**
@@ -463,46 +595,46 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     return Fn.join('.', [prefix, region, service.vpcEndpointServiceId]);
   }
 
-  /** The NLB target for the tasks of `service`: its default container's mapping of the port. */
-  private ecsTargetOf(service: ecs.BaseService): elbv2.INetworkLoadBalancerTarget {
+  /** The NLB target for the tasks of `service`: its default container's mapping of `port`. */
+  private ecsTargetOf(where: string, service: ecs.BaseService, port: number): elbv2.INetworkLoadBalancerTarget {
     // In bridge mode tasks get dynamic host ports and in host mode share the instances' group:
     // the NLB's port and security group rule fit awsvpc tasks, each with its own address.
     if (service.taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) {
-      throw new Error(`${this.node.path}: ecsServices: ECS service '${service.node.path}' runs its tasks in network mode ${service.taskDefinition.networkMode}; only awsvpc tasks (all Fargate tasks) have the address and security group of their own that the load balancer needs.`);
+      throw new Error(`${where}: ecsServices: ECS service '${service.node.path}' runs its tasks in network mode ${service.taskDefinition.networkMode}; only awsvpc tasks (all Fargate tasks) have the address and security group of their own that the load balancer needs.`);
     }
     const container = service.taskDefinition.defaultContainer;
-    if (container?.findPortMapping(this.port, ecs.Protocol.TCP) === undefined) {
-      throw new Error(`${this.node.path}: ecsServices: the default container of ECS service '${service.node.path}' maps no TCP port ${this.port}, the producer's port; add the port mapping, or give the producer its container port.`);
+    if (container?.findPortMapping(port, ecs.Protocol.TCP) === undefined) {
+      throw new Error(`${where}: ecsServices: the default container of ECS service '${service.node.path}' maps no TCP port ${port}, the port it would serve; add the port mapping, or serve its container port.`);
     }
-    return service.loadBalancerTarget({ containerName: container.containerName, containerPort: this.port });
+    return service.loadBalancerTarget({ containerName: container.containerName, containerPort: port });
   }
 
   /**
-   * The NLB target for `alb`, after checking it is in the producer's VPC. For an ALB defined in
-   * the app, the target is its listener on the port, so that the target group waits for it: ELB
-   * refuses to register an ALB without a listener on the target group's port.
+   * The NLB target for `alb` on `port`, after checking it is in the producer's VPC. For an ALB
+   * defined in the app, the target is its listener on the port, so that the target group waits
+   * for it: ELB refuses to register an ALB without a listener on the target group's port.
    */
-  private albTargetOf(alb: elbv2.IApplicationLoadBalancer, vpc: ec2.IVpc): elbv2.INetworkLoadBalancerTarget {
+  private albTargetOf(where: string, alb: elbv2.IApplicationLoadBalancer, port: number): elbv2.INetworkLoadBalancerTarget {
     const stack = Stack.of(this);
-    if (alb.vpc && JSON.stringify(stack.resolve(alb.vpc.vpcId)) !== JSON.stringify(stack.resolve(vpc.vpcId))) {
-      throw new Error(`${this.node.path}: applicationLoadBalancer: '${alb.node.path}' is in VPC '${alb.vpc.node.path}', not the producer's VPC '${vpc.node.path}'; an NLB can forward to an ALB of its own VPC only.`);
+    if (alb.vpc && JSON.stringify(stack.resolve(alb.vpc.vpcId)) !== JSON.stringify(stack.resolve(this.vpc.vpcId))) {
+      throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' is in VPC '${alb.vpc.node.path}', not the producer's VPC '${this.vpc.node.path}'; an NLB can forward to an ALB of its own VPC only.`);
     }
     if (!Resource.isOwnedResource(alb)) {
-      return new targets.AlbArnTarget(alb.loadBalancerArn, this.port);
+      return new targets.AlbArnTarget(alb.loadBalancerArn, port);
     }
-    const listener = alb.listeners.find((candidate) => candidate.port === this.port);
+    const listener = alb.listeners.find((candidate) => candidate.port === port);
     if (listener === undefined) {
-      throw new Error(`${this.node.path}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${this.port}, the producer's port; add one, or give the producer the port of one of its listeners.`);
+      throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${port}, the port it would serve; add one, or serve the port of one of its listeners.`);
     }
     if (listener.protocol !== elbv2.ApplicationProtocol.HTTP) {
-      throw new Error(`${this.node.path}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${this.port} is ${listener.protocol}, but the consumer's ALB sends HTTP through the endpoint; expose an HTTP listener.`);
+      throw new Error(`${where}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${port} is ${listener.protocol}, but the consumer's ALB sends HTTP through the endpoint; expose an HTTP listener.`);
     }
     return new targets.AlbListenerTarget(listener);
   }
 }
 
 /** The target type of the NLB's target group: one type per group, checked by validateTargets. */
-function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType | undefined {
+function targetTypeOf(props: PrivateLinkPortOptions): elbv2.TargetType | undefined {
   if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
   // The tasks' network mode decides: IP for awsvpc, instance otherwise.
   if (props.ecsServices) return elbv2.TargetType.IP;
@@ -513,6 +645,7 @@ function targetTypeOf(props: PrivateLinkProducerProps): elbv2.TargetType | undef
 class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProducer {
   public readonly endpointServiceName: string;
   public readonly port: number;
+  public readonly additionalPorts?: PrivateLinkPortAttributes[];
   public readonly availabilityZones?: string[];
   public readonly healthCheck?: elbv2.HealthCheck;
   public readonly deregistrationDelay?: Duration;
@@ -537,6 +670,16 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
     this.port = attrs.port ?? DEFAULT_PORT;
     validatePort(this.node.path, this.port);
     validateHealthCheck(this.node.path, attrs.healthCheck);
+    const ports = [this.port];
+    for (const additional of attrs.additionalPorts ?? []) {
+      validatePort(this.node.path, additional.port, 'additionalPorts');
+      if (ports.includes(additional.port)) {
+        throw new Error(`${this.node.path}: additionalPorts: port ${additional.port} is listed twice (with port); give each port once.`);
+      }
+      validateHealthCheck(this.node.path, additional.healthCheck);
+      ports.push(additional.port);
+    }
+    this.additionalPorts = attrs.additionalPorts;
     this.availabilityZones = attrs.availabilityZones;
     this.healthCheck = attrs.healthCheck;
     this.deregistrationDelay = attrs.deregistrationDelay;
@@ -572,8 +715,9 @@ function validateAllowedRegions(producer: PrivateLinkProducer, regions: string[]
  * are in its VPC, and an `ec2.Instance` created here shows theirs; for other instances, where
  * that cannot be known, it warns.
  */
-function validateInstanceVpcs(producer: PrivateLinkProducer, vpc: ec2.IVpc, instances: ec2.IInstance[]): void {
+function validateInstanceVpcs(where: string, producer: PrivateLinkProducer, instances: ec2.IInstance[]): void {
   const stack = Stack.of(producer);
+  const vpc = producer.vpc;
   const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
   for (const instance of instances) {
     const vpcIds = instance.connections.securityGroups
@@ -582,9 +726,9 @@ function validateInstanceVpcs(producer: PrivateLinkProducer, vpc: ec2.IVpc, inst
       .map((resource) => JSON.stringify(stack.resolve(resource.vpcId)));
     if (vpcIds.length === 0) {
       Annotations.of(producer).addWarningV2('cdk-alb-privatelink-router:instanceVpcUnknown',
-        `${producer.node.path}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
+        `${where}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
     } else if (!vpcIds.includes(vpcId)) {
-      throw new Error(`${producer.node.path}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as the producer's VPC.`);
+      throw new Error(`${where}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as the producer's VPC.`);
     }
   }
 }

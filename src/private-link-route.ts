@@ -4,10 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
+import { portAttributesOf, portNotOffered } from './private/ports';
 import { listenerKeyOf, resolveRoute, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { sharedTargetGroupSourceOf } from './private/target-group-sharing';
+import { TARGET_PROPS } from './private/validation';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 
@@ -16,8 +18,8 @@ import { PrivateLinkTargetGroup } from './private-link-target-group';
  * matches `hosts`, if given) are forwarded over AWS PrivateLink to an existing `producer`, or to
  * `instances` (or other targets) in `producerVpc`, for which the route creates a producer.
  *
- * A route to an existing `producer` takes its port, health check and deregistration delay from
- * the producer: leave them out (or give the producer's port).
+ * A route to an existing `producer` takes its health check and deregistration delay from the
+ * producer, and its port too unless it picks another of the producer's ports with `port`.
  */
 export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
   /**
@@ -58,7 +60,7 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
    * The service to route to: a `PrivateLinkProducer` (for example in the service team's own
    * stack), or one from `PrivateLinkProducer.fromPrivateLinkProducerAttributes` (for example in
    * another account). Routes of one router that name the same producer share one interface
-   * endpoint, IP lookup and ALB target group.
+   * endpoint and IP lookup, whatever their ports, and those on one port an ALB target group.
    *
    * @default - the route creates a producer from `producerVpc` and its targets
    */
@@ -119,10 +121,11 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
 
   /**
-   * The endpoint and ALB target group to forward to, when routes share them: the route's
-   * `producer` is then the group's, and the endpoint is placed as the group was made (give no
-   * `endpointSubnets`, `endpointSecurityGroup` or `loadBalancerAvailabilityZones`). The class,
-   * since the route needs the group's producer, endpoint and target group.
+   * The endpoint and ALB target groups to forward to, when routes share them: the route's
+   * `producer` is then the group's, the route forwards to its group for the route's `port`, and
+   * the endpoint is placed as the group was made (give no `endpointSubnets`,
+   * `endpointSecurityGroup` or `loadBalancerAvailabilityZones`). The class, since the route needs
+   * the group's producer, endpoint and target groups.
    *
    * @default - created for the route's producer
    */
@@ -197,14 +200,20 @@ export class PrivateLinkRoute extends Construct {
   /** The listener rule's priority. */
   public readonly priority: number;
 
-  /** The TCP port used from the ALB through to the targets: the producer's. */
+  /**
+   * The TCP port used from the ALB through to the targets: the producer's `port`, or the one of
+   * its `additionalPorts` the route picked.
+   */
   public readonly port: number;
 
   /** The service the route forwards to: the one it was given, or the one it created. */
   public readonly producer: IPrivateLinkProducer;
 
-  /** The interface endpoint, its IP lookup and the ALB target group the rule forwards to. */
+  /** The interface endpoint, its IP lookup and the ALB target groups of the producer's ports. */
   public readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
+
+  /** The ALB target group of type IP holding the endpoint's addresses on the route's port. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   /** The listener rule forwarding the route's paths to the target group. */
   public readonly listenerRule: elbv2.ApplicationListenerRule;
@@ -225,16 +234,18 @@ export class PrivateLinkRoute extends Construct {
 
     const named = this.namedProducerOf(props);
     this.producer = named ?? this.createProducer(props);
-    this.port = this.producer.port;
+    this.port = props.port ?? this.producer.port;
     this.privateLinkTargetGroup = props.privateLinkTargetGroup
-      ?? (named && sharedTargetGroupSourceOf(props)?.(named))
+      ?? (named && sharedTargetGroupSourceOf(props)?.(named, this.port))
       ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
         vpc: props.vpc,
         producer: this.producer,
+        port: this.port,
         endpointSubnets: props.endpointSubnets,
         endpointSecurityGroup: props.endpointSecurityGroup,
         loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
       });
+    this.targetGroup = this.privateLinkTargetGroup.targetGroupFor(this.port);
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
 
@@ -246,7 +257,7 @@ export class PrivateLinkRoute extends Construct {
       listener: props.listener,
       priority: this.priority,
       conditions,
-      action: elbv2.ListenerAction.forward([this.privateLinkTargetGroup.targetGroup]),
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
     });
     // Named after its listener and priority, not the route. CloudFormation creates a resource
     // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
@@ -276,11 +287,6 @@ export class PrivateLinkRoute extends Construct {
     return this.privateLinkTargetGroup.endpointIpAddresses;
   }
 
-  /** The ALB target group of type IP holding the endpoint's addresses. */
-  public get targetGroup(): elbv2.ApplicationTargetGroup {
-    return this.privateLinkTargetGroup.targetGroup;
-  }
-
   /**
    * The producer the route names (itself or through its target group), after checking that the
    * route names one service in one way; undefined when the route creates its producer.
@@ -297,10 +303,8 @@ export class PrivateLinkRoute extends Construct {
       throw new Error(`${where}: ${placement[0]}: the endpoint is privateLinkTargetGroup '${group.node.path}''s, placed when the group was made; leave out ${placement.join(' and ')}.`);
     }
     const named = props.producer ?? group?.producer;
-    const creates = [
-      props.producerVpc, props.producerSubnets,
-      props.instances, props.autoScalingGroups, props.ipAddresses, props.ecsServices, props.applicationLoadBalancer,
-    ].some((value) => value !== undefined);
+    const creates = [props.producerVpc, props.producerSubnets, ...TARGET_PROPS.map((prop) => props[prop])]
+      .some((value) => value !== undefined);
     if (named && creates) {
       const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
       throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, its targets and producerSubnets.`);
@@ -311,8 +315,8 @@ export class PrivateLinkRoute extends Construct {
     if (!named) {
       return undefined;
     }
-    if (props.port !== undefined && props.port !== named.port) {
-      throw new Error(`${where}: port: ${props.port} differs from the port ${named.port} of producer '${named.node.path}'; leave port out to use the producer's.`);
+    if (props.port !== undefined && portAttributesOf(named, props.port) === undefined) {
+      throw new Error(`${where}: port: ${portNotOffered(named, props.port)}`);
     }
     if (props.healthCheck !== undefined || props.deregistrationDelay !== undefined) {
       const prop = props.healthCheck !== undefined ? 'healthCheck' : 'deregistrationDelay';

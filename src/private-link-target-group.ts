@@ -5,9 +5,11 @@ import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { applicationHealthCheckOf } from './private/health-check';
+import { portNotOffered, portAttributesOf } from './private/ports';
 import { serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
+import { validatePort } from './private/validation';
 import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
@@ -17,10 +19,18 @@ export interface PrivateLinkTargetGroupProps {
 
   /**
    * The service the interface endpoint connects to: a `PrivateLinkProducer`, or one from
-   * `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. Its port, health check and
-   * deregistration delay are the ALB target group's.
+   * `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. The health check and deregistration
+   * delay it has for `port` are the ALB target group's.
    */
   readonly producer: IPrivateLinkProducer;
+
+  /**
+   * The port of the producer that `targetGroup` forwards to: its `port` or one of its
+   * `additionalPorts`. `targetGroupFor` makes groups for its other ports, on the same endpoint.
+   *
+   * @default - the producer's `port`
+   */
+  readonly port?: number;
 
   /**
    * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
@@ -53,9 +63,11 @@ export interface PrivateLinkTargetGroupProps {
 
 /**
  * The consumer side of AWS PrivateLink, seen from an ALB: an interface endpoint to a producer,
- * its IP addresses looked up at deploy time, and an ALB target group of type IP holding them.
+ * its IP addresses looked up at deploy time, and an ALB target group of type IP holding them,
+ * one per port of the producer that is reached.
  *
- * Forward listener rules to `targetGroup`, and allow the ALB in with `connections`.
+ * Forward listener rules to `targetGroup` (or `targetGroupFor` another port), and allow the ALB
+ * in with `connections` on each port.
  *
  * @example
  * import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -85,16 +97,30 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
   /** The deploy-time lookup of the endpoint's private IP addresses. */
   public readonly endpointIpAddresses: EndpointIpAddresses;
 
-  /** The ALB target group of type IP holding the endpoint's addresses. */
+  /** The port of the producer that `targetGroup` forwards to. */
+  public readonly port: number;
+
+  /** The ALB target group of type IP holding the endpoint's addresses on `port`. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
   /** The interface endpoint's connections (its security groups, default port the producer's). */
   public readonly connections: ec2.Connections;
 
+  private readonly vpc: ec2.IVpc;
+
+  /** The ALB target groups by port. */
+  private readonly targetGroups = new Map<number, elbv2.ApplicationTargetGroup>();
+
   constructor(scope: Construct, id: string, props: PrivateLinkTargetGroupProps) {
     super(scope, id);
     const producer = props.producer;
     this.producer = producer;
+    this.vpc = props.vpc;
+    this.port = props.port ?? producer.port;
+    validatePort(this.node.path, this.port);
+    if (portAttributesOf(producer, this.port) === undefined) {
+      throw new Error(`${this.node.path}: port: ${portNotOffered(producer, this.port)}`);
+    }
     const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
     if (ownProducer?.acceptanceRequired) {
       throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
@@ -134,14 +160,34 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       endpoint: this.endpoint,
     });
 
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: producer.port,
+    this.targetGroup = this.targetGroupFor(this.port);
+  }
+
+  /**
+   * The ALB target group of type IP holding the endpoint's addresses on `port` of the producer,
+   * made on first use: routes to several ports of one producer share its endpoint and lookup,
+   * each port with a target group of its own. The group of the producer's `port` is named
+   * `TargetGroup`, the others after their port, so that adding or removing one leaves the rest.
+   */
+  public targetGroupFor(port: number): elbv2.ApplicationTargetGroup {
+    const existing = this.targetGroups.get(port);
+    if (existing) {
+      return existing;
+    }
+    const attributes = portAttributesOf(this.producer, port);
+    if (attributes === undefined) {
+      throw new Error(`${this.node.path}: port: ${portNotOffered(this.producer, port)}`);
+    }
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, port === this.producer.port ? 'TargetGroup' : `TargetGroup${port}`, {
+      vpc: this.vpc,
+      port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, producer.port)),
-      healthCheck: applicationHealthCheckOf(producer.healthCheck),
-      deregistrationDelay: producer.deregistrationDelay,
+      targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, port)),
+      healthCheck: applicationHealthCheckOf(attributes.healthCheck),
+      deregistrationDelay: attributes.deregistrationDelay,
     });
+    this.targetGroups.set(port, targetGroup);
+    return targetGroup;
   }
 }

@@ -96,7 +96,7 @@ test('an ALB defined in the app without a listener on the producer\'s port is re
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
   expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), port: 9090 }))
-    .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' has no listener on port 9090, the producer's port/);
+    .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' has no listener on port 9090, the port it would serve/);
 });
 
 test('an ALB defined in the app whose listener on the port is HTTPS is rejected: the consumer\'s ALB sends HTTP', () => {

@@ -47,7 +47,7 @@ test('the service\'s security group accepts the port from the NLB only', () => {
 
 test.each<[string, (stack: Stack, web: ProducerFixture, service: ecs.FargateService) => object, RegExp]>([
   ['a container without a mapping of the port', () => ({ port: 9090 }),
-    /^Test\/Service: ecsServices: the default container of ECS service 'Test\/Orders' maps no TCP port 9090, the producer's port/],
+    /^Test\/Service: ecsServices: the default container of ECS service 'Test\/Orders' maps no TCP port 9090, the port it would serve/],
   ['the service combined with instances', (_stack, web) => ({ instances: web.instances }),
     /^Test\/Service: ecsServices: ECS services cannot be combined with instances, Auto Scaling groups or IP addresses/],
   ['the service twice', (_stack, _web, service) => ({ ecsServices: [service, service] }), /^Test\/Service: ecsServices: ECS service 'Test\/Orders' is listed twice/],

@@ -149,7 +149,7 @@ describe('addRoute', () => {
       ? new PrivateLinkProducer(stack, 'Api', { vpc: web.vpc, instances: web.instances, port: 8080 })
       : PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Api', { endpointServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', port: 8080 });
     const constructsBefore = stack.node.findAll().map((construct) => construct.node.path);
-    expect(() => router.addRoute({ path: '/api', producer: api, port: 9090 })).toThrow(/^Test\/Router\/api: port: 9090 differs from the port 8080/);
+    expect(() => router.addRoute({ path: '/api', producer: api, port: 9090 })).toThrow(/^Test\/Router\/api: port: producer 'Test\/Api' offers port 8080, not 9090; serve it first/);
     expect(() => router.addRoute({ path: '//api', producer: api })).toThrow(/^Test\/Router\/api: path: '\/\/api' has an empty segment/);
     expect(stack.node.findAll().map((construct) => construct.node.path)).toEqual(constructsBefore);
     expect(router.addRoute({ path: '/api', producer: api }).port).toBe(8080);

@@ -1,8 +1,11 @@
 import type { IPrivateLinkProducer } from '../private-link-producer';
 import type { PrivateLinkTargetGroup } from '../private-link-target-group';
 
-/** The target group that the routes of one router naming `producer` share. */
-export type SharedTargetGroupSource = (producer: IPrivateLinkProducer) => PrivateLinkTargetGroup;
+/**
+ * The endpoint and target groups that the routes of one router naming `producer` share; made for
+ * `port`, the first such route's, if they do not exist yet.
+ */
+export type SharedTargetGroupSource = (producer: IPrivateLinkProducer, port: number) => PrivateLinkTargetGroup;
 
 /** The source each router lent the props of the routes it creates. */
 const sources = new WeakMap<object, SharedTargetGroupSource>();

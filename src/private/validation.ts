@@ -23,6 +23,9 @@ export function validatePort(where: string, port: number, name = 'port'): void {
   }
 }
 
+/** The props that name a producer's targets, one per kind of target. */
+export const TARGET_PROPS = ['instances', 'autoScalingGroups', 'ipAddresses', 'ecsServices', 'applicationLoadBalancer'] as const;
+
 /** What a producer can send traffic to. */
 export interface ProducerTargets {
   readonly instances?: ec2.IInstance[];

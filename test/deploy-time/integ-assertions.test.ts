@@ -96,6 +96,7 @@ function proberOn(vpc: string, otherVpc: string): Expectation {
 const DOCS_PAGE = page('docs', 'docs-server');
 const ORDERS_PAGE = page('orders', 'orders-server');
 const API_PAGE = page('api', 'api-server');
+const STATUS_PAGE = page('status', 'status-server');
 
 /** Per integ test file, per assertion (method or `invoke`, then the path after the router's DNS name). */
 const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
@@ -123,6 +124,11 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
     'GET /docs/index.html': {
       pass: [[DOCS_PAGE]],
       fail: [[ALB_502], [noSuchFile('api-server')], [API_PAGE], [ROUTER_404]],
+    },
+    'GET /status/': {
+      // The second port of the docs producer: the docs server (its first port) has no such page.
+      pass: [[STATUS_PAGE]],
+      fail: [[ALB_502], [ROUTER_404], [noSuchFile('docs-server')], [DOCS_PAGE]],
     },
     'GET /': {
       pass: [[DOCS_PAGE]],

@@ -2,7 +2,7 @@ import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudform
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../../src';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer } from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
 
 /*
@@ -38,15 +38,20 @@ const BASE: RouteSpec[] = [
   { path: '/c', vpc: 'C', priority: 200 },
 ];
 
-/** The template of a stack with a consumer VPC, three producer VPCs of two instances each, and a router. */
-function templateOf(spec: AppSpec): Record<string, any> {
+/** A stack in a fixed environment, with path metadata for `ownerOf`. */
+function edgeStack(): Stack {
   const app = new App({
     context: {
       'aws:cdk:enable-path-metadata': true,
       [`availability-zones:account=${ENV.account}:region=${ENV.region}`]: ZONES,
     },
   });
-  const stack = new Stack(app, 'Edge', { env: ENV });
+  return new Stack(app, 'Edge', { env: ENV });
+}
+
+/** The template of a stack with a consumer VPC, three producer VPCs of two instances each, and a router. */
+function templateOf(spec: AppSpec): Record<string, any> {
+  const stack = edgeStack();
   const vpc = consumerVpc(stack, 'Consumer', 3);
   const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
   new AlbPrivateLinkRouter(stack, 'Router', {
@@ -102,7 +107,10 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   const [, router, child] = path.split('/');
   // The rules that let each route's NLB in live on the instances' security groups.
   if (/^Web[ABC]InstanceSecurityGroup$/.test(router)) return 'instances';
+  if (router === 'Shared') return 'producer';
   if (router !== 'Router') return 'other';
+  // The endpoint and target groups that the routes naming one producer share.
+  if (child.startsWith('PrivateLink')) return 'shared';
   return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket'].includes(child) ? 'router' : child;
 }
 
@@ -359,5 +367,76 @@ describe('the checks themselves', () => {
     delete after.Resources[ruleId];
     after.Resources.MovedIngress = { ...rule, Properties: { ...rule.Properties, Description: 'another description' } };
     expect(duplicateSecurityGroupRulesOf(before, after)).toEqual([`MovedIngress duplicates ${ruleId}`]);
+  });
+});
+
+/**
+ * The template of a stack with a consumer VPC, one producer `Shared` in VPC A serving `ports`
+ * (the first its own, the others added with addPort), and a router with `routes` to it.
+ */
+function sharedProducerTemplateOf(ports: number[], routes: Array<[string, number]>): Record<string, any> {
+  const stack = edgeStack();
+  const vpc = consumerVpc(stack, 'Consumer', 3);
+  const web = producer(stack, 'WebA', 2, 3);
+  const [port, ...additionalPorts] = ports;
+  const shared = new PrivateLinkProducer(stack, 'Shared', { vpc: web.vpc, instances: web.instances, port });
+  for (const additional of additionalPorts) shared.addPort(additional, { instances: web.instances });
+  new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: routes.map(([path, routePort]) => ({ path, producer: shared, port: routePort })) });
+  return Template.fromStack(stack).toJSON();
+}
+
+describe('a producer serving several ports', () => {
+  const onePort = sharedProducerTemplateOf([8080], [['/orders', 8080]]);
+  const twoPorts = sharedProducerTemplateOf([8080, 9090], [['/orders', 8080], ['/billing', 9090]]);
+
+  const SHARED_EDITS: Array<{ edit: string; before: Record<string, any>; after: Record<string, any>; changes: string[] }> = [
+    {
+      // The new port's listener, target group and rules come beside the first port's; the
+      // endpoint and its lookup stay, since an endpoint reaches every port of its service.
+      edit: 'add a port and a route to it',
+      before: onePort,
+      after: twoPorts,
+      changes: [
+        'producer create ElasticLoadBalancingV2::Listener', 'producer create ElasticLoadBalancingV2::TargetGroup',
+        'producer create EC2::SecurityGroupEgress', 'instances create EC2::SecurityGroupIngress',
+        'shared create ElasticLoadBalancingV2::TargetGroup', 'router create EC2::SecurityGroupIngress', 'router create EC2::SecurityGroupEgress',
+        'billing create ElasticLoadBalancingV2::ListenerRule',
+      ],
+    },
+    {
+      edit: 'remove the route to the first port, keeping the port',
+      before: twoPorts,
+      after: sharedProducerTemplateOf([8080, 9090], [['/billing', 9090]]),
+      changes: [
+        'shared remove ElasticLoadBalancingV2::TargetGroup', 'router remove EC2::SecurityGroupIngress', 'router remove EC2::SecurityGroupEgress',
+        'orders remove ElasticLoadBalancingV2::ListenerRule',
+      ],
+    },
+    {
+      edit: 'remove the added port and its route',
+      before: twoPorts,
+      after: onePort,
+      changes: [
+        'producer remove ElasticLoadBalancingV2::Listener', 'producer remove ElasticLoadBalancingV2::TargetGroup',
+        'producer remove EC2::SecurityGroupEgress', 'instances remove EC2::SecurityGroupIngress',
+        'shared remove ElasticLoadBalancingV2::TargetGroup', 'router remove EC2::SecurityGroupIngress', 'router remove EC2::SecurityGroupEgress',
+        'billing remove ElasticLoadBalancingV2::ListenerRule',
+      ],
+    },
+  ];
+
+  describe.each(SHARED_EDITS)('$edit', ({ before: old, after, changes: expected }) => {
+    test('creates and removes exactly these resources, and replaces none', () => {
+      expect(summaryOf(changesOf(old, after))).toEqual([...expected].sort());
+    });
+
+    test('never puts two listeners of the load balancer on one port, nor two rules at one priority', () => {
+      expect(listenerPortClashesOf(old, after)).toEqual([]);
+      expect(priorityClashesOf(old, after)).toEqual([]);
+    });
+
+    test('never creates a security group rule that still exists under another logical ID', () => {
+      expect(duplicateSecurityGroupRulesOf(old, after)).toEqual([]);
+    });
   });
 });
