@@ -2,7 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { consumerStack, groupIdOf, logicalId, producer, securityGroupRules } from './fixtures';
+import { consumerStack, expectLeastPrivilege, groupIdOf, logicalId, producer, securityGroupRules } from './fixtures';
+import { failingControlsUnder, findings } from './judges';
 import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkTargetGroup } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
@@ -259,6 +260,49 @@ describe.each(KINDS)('routes to several ports of an %s producer', (kind) => {
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
     expect(() => router.addRoute({ path: '/x', producer: shared, port: 443 }))
       .toThrow(/^Test\/Router\/x: port: producer '(Services|Test)\/Shared' offers ports 8080, 9090, not 443; serve it first, with the producer's addPort \(for an import, its additionalPorts\)\.$/);
+  });
+});
+
+describe('the judges', () => {
+  /** The owned shared producer, serving one port or both, and a router with a route to each port it serves. */
+  function judged(ports: 'one port' | 'two ports') {
+    const { stack, vpc } = consumerStack();
+    const app = stack.node.root as App;
+    const services = new Stack(app, 'Services');
+    const web = producer(services, 'Web');
+    const shared = new PrivateLinkProducer(services, 'Shared', { vpc: web.vpc, instances: web.instances, port: 8080 });
+    const routes = [{ path: '/orders', producer: shared }];
+    if (ports === 'two ports') {
+      shared.addPort(9090, { instances: web.instances });
+      routes.push({ path: '/billing', producer: shared, port: 9090 } as typeof routes[number]);
+    }
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes });
+    return { stack, services, shared, router };
+  }
+
+  test('every security group rule on both sides stays least-privilege, on the two ports only', () => {
+    const { stack, services, router } = judged('two ports');
+    expectLeastPrivilege(Template.fromStack(services), { allowedPorts: [8080, 9090], worldGroup: 'none', worldPort: 0 });
+    expectLeastPrivilege(Template.fromStack(stack), {
+      allowedPorts: [80, 8080, 9090],
+      worldGroup: logicalId(stack, router.loadBalancer.connections.securityGroups[0]),
+      worldPort: 80,
+    });
+  });
+
+  test('cdk-nag finds nothing in a producer serving two ports, nor in the routes to them', () => {
+    const { stack, services } = judged('two ports');
+    expect(findings(services).filter((finding) => finding.includes(' Services/Shared/'))).toEqual([]);
+    expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
+  });
+
+  test('a second port fails no Control Tower control that one port does not, on either side', () => {
+    const one = judged('one port');
+    const two = judged('two ports');
+    // The judge sees the producer: its NLB has no deletion protection by default.
+    expect(failingControlsUnder(one.shared)['CT.ELASTICLOADBALANCING.PR.5']).toBe(1);
+    expect(failingControlsUnder(two.shared)).toEqual(failingControlsUnder(one.shared));
+    expect(failingControlsUnder(two.router)).toEqual(failingControlsUnder(one.router));
   });
 });
 
