@@ -156,11 +156,16 @@ project.addTask('docs:examples', {
   description: 'Rewrite the README Python and Java examples from rosetta\'s translations of its TypeScript example (after compile)',
   exec: `${tsNode} scripts/language-examples.ts`,
 });
+project.addTask('docs:costs', {
+  description: 'Rewrite the README cost tables from the price table in bench/prices.ts',
+  exec: `${tsNode} scripts/cost-table.ts`,
+});
 const docsCheck = project.addTask('docs:check', {
   description: 'Fail if a generated README block is out of date',
 });
 docsCheck.exec(`${tsNode} scripts/architecture-diagram.ts --check`);
 docsCheck.exec(`${tsNode} scripts/language-examples.ts --check`);
+docsCheck.exec(`${tsNode} scripts/cost-table.ts --check`);
 
 // Wheels and jars need PyPI and Maven Central; their generated sources are checked offline.
 const BINDINGS_DIR = 'dist/bindings';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import type { Measurement } from './measure';
-import { billedUnitsOf, HOURS_PER_MONTH, monthlyCostOf, PRICES } from './prices';
+import { billedUnitsOf, HOURLY_PRICES, HOURS_PER_MONTH, monthlyCostOf } from './prices';
 import { buildServicesInOneVpc, CONSUMER_STACK_ID, Implementation, Layout, Publishing, SERVICES_STACK_ID } from './scenarios';
 
 const CLOUDFORMATION_MAX_RESOURCES = 500;
@@ -64,7 +64,7 @@ const perRoute = (value: number, routes: number) => (value / routes).toFixed(1);
 console.log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB; median of ${RUNS} runs per row.\n`);
 console.log(table(
   ['implementation', 'producers', 'routes', 'stacks', 'consumer stack resources', 'consumer side / route', 'producer side / route',
-    'largest template (KB)', 'synth (s)', 'synth / route (ms)', 'peak RSS (MB)', 'critical path (min)'],
+    'largest template (KB)', 'synth (s)', 'synth / route (ms)', 'peak RSS (MB)', 'critical path (min)', 'fixed cost / month', 'fixed cost / route / month'],
   results.map((measured) => [
     measured.implementation,
     measured.layout === 'one-stack' ? 'in the consumer stack' : 'own stacks',
@@ -80,6 +80,8 @@ console.log(table(
     (1000 * measured.synthSeconds / measured.routes).toFixed(0),
     measured.peakRssMegabytes.toFixed(0),
     (measured.criticalPathSeconds / 60).toFixed(1),
+    `$${measured.monthlyUsd.toFixed(2)}`,
+    `$${(measured.monthlyUsd / measured.routes).toFixed(2)}`,
   ]),
 ));
 
@@ -148,4 +150,4 @@ const costRows = SERVICES.flatMap((services) => {
 });
 console.log(table(['services', 'published by', 'NLBs', 'NLB listeners', 'endpoint services', 'interface endpoints',
   'consumer stack resources', 'producer resources', 'fixed cost / month', 'cost relative to a producer each'], costRows));
-console.log(`\nPrices: ${Object.values(PRICES).map((price) => `${price.unit} $${price.usdPerHour}/hour (${price.source})`).join('; ')}.`);
+console.log(`\nPrices: ${Object.values(HOURLY_PRICES).map((price) => `$${price.usd} per ${price.per} (${price.source})`).join('; ')}.`);

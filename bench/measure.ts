@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { criticalPath } from './critical-path';
+import { billedUnitsOf, monthlyCostOf } from './prices';
 import { buildApp, CONSUMER_STACK_ID, Implementation, Layout } from './scenarios';
 
 /** What one case measured. */
@@ -27,6 +28,8 @@ export interface Measurement {
   readonly peakRssMegabytes: number;
   readonly criticalPathSeconds: number;
   readonly criticalPathChain: string[];
+  /** The fixed monthly cost of the app's routing (bench/prices.ts), in US dollars. */
+  readonly monthlyUsd: number;
 }
 
 function measure(implementation: Implementation, layout: Layout, routes: number): Measurement {
@@ -59,6 +62,7 @@ function measure(implementation: Implementation, layout: Layout, routes: number)
       peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
       criticalPathSeconds: path.seconds,
       criticalPathChain: path.chain,
+      monthlyUsd: monthlyCostOf(billedUnitsOf(stacks.map((stack) => stack.template))),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
 import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
-import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../src';
 
 // A different shape from the three-VPC example: the services live in their own stack; `/api`
 // names instances there (its producer is made in the edge stack, on port 8080), while the docs
@@ -59,6 +59,9 @@ const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, '
   port: docsService.port,
 });
 router.addRoute({ path: '/by-name', stripPathPrefix: true, producer: docsByName });
+// Alarms and a dashboard for every route: both sides for the routes to producers of this app,
+// the ALB's side for the import by name.
+new RouterMonitoring(edge, 'Monitoring', { router });
 const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
 new CfnOutput(edge, 'Url', { value: url });
 

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
+import { routeAdded } from './private/route-observers';
 import { withSharedTargetGroups } from './private/target-group-sharing';
 import { TARGET_PROPS, validatePort } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
@@ -379,6 +380,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (!route.producer) {
       this.warnOfDuplicateProducer(route, added);
     }
+    routeAdded(this, added);
     return added;
   }
 

@@ -3,3 +3,4 @@ export * from './endpoint-ip-addresses';
 export * from './private-link-producer';
 export * from './private-link-route';
 export * from './private-link-target-group';
+export * from './router-monitoring';

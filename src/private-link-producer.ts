@@ -1,5 +1,6 @@
 import { Annotations, Duration, Fn, IResource, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -247,6 +248,17 @@ export interface PrivateLinkProducerAttributes {
    * @default Duration.seconds(300)
    */
   readonly deregistrationDelay?: Duration;
+}
+
+/** Options of a producer's metrics of one port's targets. */
+export interface PrivateLinkProducerMetricOptions extends cloudwatch.MetricOptions {
+  /**
+   * The port whose target group to measure: the producer's `port` or one of its
+   * `additionalPorts`.
+   *
+   * @default - the producer's `port`
+   */
+  readonly port?: number;
 }
 
 /** Properties of a `PrivateLinkProducer`. */
@@ -510,6 +522,37 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       throw new Error(`${this.node.path}: port: the producer serves ${[...this.targetGroups.keys()].join(', ')}, not ${port}; add it with addPort.`);
     }
     return targetGroup;
+  }
+
+  /**
+   * The number of targets of one port that pass the NLB's health check: when none does, the
+   * endpoint service has nothing to send that port's connections to. Average over 5 minutes by
+   * default; `Minimum` shows a moment with none.
+   */
+  public metricHealthyHostCount(options: PrivateLinkProducerMetricOptions = {}): cloudwatch.Metric {
+    const { port, ...props } = options;
+    return this.targetGroupFor(port ?? this.port).metrics.healthyHostCount(props);
+  }
+
+  /** The number of targets of one port that fail the NLB's health check. Average over 5 minutes by default. */
+  public metricUnhealthyHostCount(options: PrivateLinkProducerMetricOptions = {}): cloudwatch.Metric {
+    const { port, ...props } = options;
+    return this.targetGroupFor(port ?? this.port).metrics.unHealthyHostCount(props);
+  }
+
+  /** The bytes the NLB processed, on every port. Sum over 5 minutes by default. */
+  public metricProcessedBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.processedBytes(props);
+  }
+
+  /** The TCP flows the NLB established with consumers' endpoints, on every port. Sum over 5 minutes by default. */
+  public metricNewFlowCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.newFlowCount(props);
+  }
+
+  /** The TCP resets the targets sent, on every port: a target refusing or dropping connections. Sum over 5 minutes by default. */
+  public metricTcpTargetResetCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.tcpTargetResetCount(props);
   }
 
   /**

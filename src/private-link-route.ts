@@ -1,3 +1,4 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,7 +6,7 @@ import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
 import { portAttributesOf, portNotOffered } from './private/ports';
-import { listenerKeyOf, resolveRoute, routesOnListener, validateRouteAmong } from './private/route-match';
+import { listenerKeyOf, resolveRoute, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { sharedTargetGroupSourceOf } from './private/target-group-sharing';
@@ -285,6 +286,86 @@ export class PrivateLinkRoute extends Construct {
   /** The deploy-time lookup of the endpoint's private IP addresses. */
   public get endpointIpAddresses(): EndpointIpAddresses {
     return this.privateLinkTargetGroup.endpointIpAddresses;
+  }
+
+  /**
+   * The requests the ALB sent to the route's target group: to the route, and to any other route
+   * of the router to the same producer and port, which share the group. Sum over 5 minutes by
+   * default.
+   */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCount(props);
+  }
+
+  /** The route's requests that the service answered with a 5xx status. Sum over 5 minutes by default. */
+  public metricTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, props);
+  }
+
+  /**
+   * The route's requests for which the ALB could not connect to an endpoint address: the ALB
+   * answers them with 502 itself. ELB counts its own 5xx answers per load balancer only; this is
+   * the part of them that one route causes. Sum over 5 minutes by default.
+   */
+  public metricTargetConnectionErrorCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.targetConnectionErrorCount(props);
+  }
+
+  /**
+   * The share of the route's requests, in percent, that failed on the route's way: answered
+   * with a 5xx by the service, or not connected to the endpoint. Over 5 minutes by default.
+   */
+  public metricErrorRate(props: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
+    const period = { period: props.period };
+    return new cloudwatch.MathExpression({
+      ...props,
+      expression: '100 * (FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests',
+      usingMetrics: {
+        requests: this.metricRequestCount(period),
+        target5xx: this.metricTarget5xxCount(period),
+        connectionErrors: this.metricTargetConnectionErrorCount(period),
+      },
+      label: props.label ?? `${routeLabelOf(this)} errors (%)`,
+    });
+  }
+
+  /** The seconds from the ALB sending a request to the service until its answer starts. Average over 5 minutes by default. */
+  public metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.targetResponseTime(props);
+  }
+
+  /**
+   * The interface endpoint's addresses that pass the ALB's health check, which goes through the
+   * endpoint and the producer's NLB to a target. Average over 5 minutes by default.
+   */
+  public metricHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.healthyHostCount(props);
+  }
+
+  /** The interface endpoint's addresses that fail the ALB's health check. Average over 5 minutes by default. */
+  public metricUnhealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.unhealthyHostCount(props);
+  }
+
+  /**
+   * The producer's targets on the route's port that pass its NLB's health check. Only for a
+   * `PrivateLinkProducer` of the app: an import's load balancer is its owner's to watch.
+   */
+  public metricProducerHealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ownProducer().metricHealthyHostCount({ ...props, port: this.port });
+  }
+
+  /** The producer's targets on the route's port that fail its NLB's health check; see `metricProducerHealthyHostCount`. */
+  public metricProducerUnhealthyHostCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.ownProducer().metricUnhealthyHostCount({ ...props, port: this.port });
+  }
+
+  /** The route's producer, when the app defines it. */
+  private ownProducer(): PrivateLinkProducer {
+    if (!PrivateLinkProducer.isPrivateLinkProducer(this.producer)) {
+      throw new Error(`${this.node.path}: producer: '${this.producer.node.path}' is known by its service name only, so its load balancer's metrics are its owner's to read.`);
+    }
+    return this.producer;
   }
 
   /**

@@ -1,6 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { BilledUnits, monthlyCostOf } from '../bench/prices';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { billedUnitsOf, monthlyCostOf, routerUnits } from '../bench/prices';
+import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
 
 /*
  * The cost figures the README states, recomputed from the price table the benchmark uses
@@ -16,19 +19,16 @@ function paragraph(heading: string, title: string): string {
   return README.slice(start, README.indexOf('\n- ', start));
 }
 
-/** The billed units of a router (one internet-facing ALB in two zones) and `producers` producers, each reached by one endpoint in two zones. */
-const routerWith = (producers: number): BilledUnits => ({
-  applicationLoadBalancer: 1,
-  publicIpv4Address: 2,
-  networkLoadBalancer: producers,
-  interfaceEndpointZone: 2 * producers,
-});
-
 const dollars = (usd: number) => `about $${Math.round(usd)}`;
 
 test('the cost of ten services behind one producer or ten matches the price table', () => {
   const text = paragraph('### Several services behind one producer', 'Cost').replace(/\s+/g, ' ');
-  const producerAndEndpoint = monthlyCostOf(routerWith(1)) - monthlyCostOf(routerWith(0));
+  const producerAndEndpoint = monthlyCostOf(routerUnits(1)) - monthlyCostOf(routerUnits(0));
   expect(text).toContain(`one NLB and one interface endpoint (${dollars(producerAndEndpoint)} a month in two zones) instead of ten (${dollars(10 * producerAndEndpoint)})`);
-  expect(text).toContain(`falls from ${dollars(monthlyCostOf(routerWith(10)))} to ${dollars(monthlyCostOf(routerWith(1)))} a month`);
+  expect(text).toContain(`falls from ${dollars(monthlyCostOf(routerUnits(10)))} to ${dollars(monthlyCostOf(routerUnits(1)))} a month`);
+});
+
+test('the benchmark counts the billed units of a template as the cost model does', () => {
+  const example = new ThreeVpcExampleStack(new App(), 'Example');
+  expect(billedUnitsOf([Template.fromStack(example).toJSON()])).toEqual(routerUnits(2));
 });

@@ -2,7 +2,7 @@ import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudform
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer } from '../../src';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouterMonitoring } from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
 
 /*
@@ -30,6 +30,8 @@ interface RouteSpec extends Omit<AddPrivateLinkRouteOptions, 'producerVpc' | 'in
 interface AppSpec {
   readonly routes: RouteSpec[];
   readonly router?: Omit<AlbPrivateLinkRouterProps, 'vpc' | 'routes'>;
+  /** Whether a RouterMonitoring watches the router. */
+  readonly monitored?: boolean;
 }
 
 const BASE: RouteSpec[] = [
@@ -54,7 +56,7 @@ function templateOf(spec: AppSpec): Record<string, any> {
   const stack = edgeStack();
   const vpc = consumerVpc(stack, 'Consumer', 3);
   const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
-  new AlbPrivateLinkRouter(stack, 'Router', {
+  const router = new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
     ...spec.router,
     routes: spec.routes.map(({ vpc: letter, instances, ...options }) => ({
@@ -63,6 +65,7 @@ function templateOf(spec: AppSpec): Record<string, any> {
       instances: (instances ?? [0, 1]).map((index) => producers[letter].instances[index]),
     })),
   });
+  if (spec.monitored) new RouterMonitoring(stack, 'Monitoring', { router });
   return Template.fromStack(stack).toJSON();
 }
 
@@ -108,6 +111,8 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   // The rules that let each route's NLB in live on the instances' security groups.
   if (/^Web[ABC]InstanceSecurityGroup$/.test(router)) return 'instances';
   if (router === 'Shared') return 'producer';
+  // Each route's alarms, under `Route-<route>`, and the dashboard.
+  if (router === 'Monitoring') return child.startsWith('Route-') ? `${child.slice('Route-'.length)} alarms` : 'monitoring';
   if (router !== 'Router') return 'other';
   // The endpoint and target groups that the routes naming one producer share.
   if (child.startsWith('PrivateLink')) return 'shared';
@@ -438,5 +443,27 @@ describe('a producer serving several ports', () => {
     test('never creates a security group rule that still exists under another logical ID', () => {
       expect(duplicateSecurityGroupRulesOf(old, after)).toEqual([]);
     });
+  });
+});
+
+describe('a monitored router', () => {
+  const monitored = templateOf({ routes: BASE, monitored: true });
+  const alarms = (route: string, change: Change) => [`${route} alarms ${change} CloudWatch::Alarm`];
+
+  test.each<[string, RouteSpec[], string[]]>([
+    ['add a route', [...BASE, { path: '/d', vpc: 'A' }],
+      [...wholeRoute('d', 'create'), 'd create ElasticLoadBalancingV2::ListenerRule', ...alarms('d', 'create'), 'monitoring update CloudWatch::Dashboard']],
+    ['remove a route', [BASE[0], BASE[2]],
+      [...wholeRoute('b', 'remove'), 'b remove ElasticLoadBalancingV2::ListenerRule', ...alarms('b', 'remove'), 'monitoring update CloudWatch::Dashboard']],
+    // The dashboard lists the routes in the router's order, so it changes; no alarm does.
+    ['reorder the routes', [BASE[2], BASE[0], BASE[1]], ['monitoring update CloudWatch::Dashboard']],
+  ])('%s: the other routes\' alarms stay, and the dashboard is updated in place', (_edit, routes, expected) => {
+    const after = templateOf({ routes, monitored: true });
+    expect(summaryOf(changesOf(monitored, after))).toEqual([...new Set(expected)].sort());
+  });
+
+  test('turning monitoring on creates alarms and a dashboard, and changes nothing of the routes', () => {
+    expect(summaryOf(changesOf(before, monitored))).toEqual(
+      [...['a', 'b', 'c'].flatMap((route) => alarms(route, 'create')), 'monitoring create CloudWatch::Dashboard'].sort());
   });
 });
