@@ -49,6 +49,12 @@ export const ALTERNATIVE_PRICES = {
   httpApiRequests: { usd: 1.0, per: 'million API Gateway HTTP API requests (the first 300 million a month)', source: 'https://aws.amazon.com/api-gateway/pricing/', confirmedBy: 'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html' },
 } satisfies Record<string, Price>;
 
+/** What `RouterMonitoring` costs, billed by the month. */
+export const MONITORING_PRICES = {
+  alarmMetric: { usd: 0.10, per: 'standard-resolution alarm metric a month', source: 'https://aws.amazon.com/cloudwatch/pricing/', confirmedBy: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm' },
+  dashboard: { usd: 3.0, per: 'dashboard a month', source: 'https://aws.amazon.com/cloudwatch/pricing/', confirmedBy: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/' },
+} satisfies Record<string, Price>;
+
 /** How many of each hourly-billed unit an app holds. */
 export type BilledUnits = Record<keyof typeof HOURLY_PRICES, number>;
 

@@ -1,6 +1,6 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
-import { consumerVpc, isolatedVpc, WebServer, webServerSecurityGroup } from './web-server';
+import { consumerVpc, isolatedVpc, WebServer, WebServerProps, webServerSecurityGroup } from './web-server';
 import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../src';
 
 // A different shape from the three-VPC example: the services live in their own stack; `/api`
@@ -16,31 +16,21 @@ const app = new App();
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
 const servicesVpc = isolatedVpc(services, 'Vpc', '10.20.0.0/16');
 const servicesSecurityGroup = webServerSecurityGroup(services, 'WebServerSecurityGroup', servicesVpc);
-const api = new WebServer(services, 'Api', {
-  vpc: servicesVpc,
-  subnet: servicesVpc.isolatedSubnets[0],
-  securityGroup: servicesSecurityGroup,
-  section: 'api',
-  serverName: 'api-server',
-  port: 8080,
-});
-const docs = new WebServer(services, 'Docs', {
-  vpc: servicesVpc,
-  subnet: servicesVpc.isolatedSubnets[1],
-  securityGroup: servicesSecurityGroup,
-  section: 'docs',
-  serverName: 'docs-server',
-  // The catch-all route serves it: proves that `/api` stops at the segment boundary.
-  alsoServes: ['apidocs'],
-});
-const status = new WebServer(services, 'Status', {
-  vpc: servicesVpc,
-  subnet: servicesVpc.isolatedSubnets[0],
-  securityGroup: servicesSecurityGroup,
-  section: 'status',
-  serverName: 'status-server',
-  port: 9090,
-});
+/** A web server of the services stack in its `zone`th subnet, answering as `<section>-server`. */
+function server(id: string, zone: number, section: string, options: Pick<WebServerProps, 'port' | 'alsoServes'> = {}): WebServer {
+  return new WebServer(services, id, {
+    vpc: servicesVpc,
+    subnet: servicesVpc.isolatedSubnets[zone],
+    securityGroup: servicesSecurityGroup,
+    section,
+    serverName: `${section}-server`,
+    ...options,
+  });
+}
+const api = server('Api', 0, 'api', { port: 8080 });
+// The catch-all route serves it: proves that `/api` stops at the segment boundary.
+const docs = server('Docs', 1, 'docs', { alsoServes: ['apidocs'] });
+const status = server('Status', 0, 'status', { port: 9090 });
 const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
 docsService.addPort(9090, { instances: [status] });
 
@@ -59,8 +49,9 @@ const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, '
   port: docsService.port,
 });
 router.addRoute({ path: '/by-name', stripPathPrefix: true, producer: docsByName });
-// Alarms and a dashboard for every route: both sides for the routes to producers of this app,
-// the ALB's side for the import by name.
+// Alarms and a dashboard for every route: both sides for `/api`, whose producer is in this stack;
+// the ALB's side for the docs producer (in the services stack, which so exports nothing more)
+// and for the import by name.
 new RouterMonitoring(edge, 'Monitoring', { router });
 const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
 new CfnOutput(edge, 'Url', { value: url });

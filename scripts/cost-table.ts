@@ -6,11 +6,12 @@
  *   ts-node --project tsconfig.dev.json scripts/cost-table.ts --check   fail if they are out of date
  */
 import { writeReadmeBlock } from './readme-block';
-import { ALTERNATIVE_PRICES as ALT, HOURLY_PRICES as HOURLY, HOURS_PER_MONTH, monthlyCostOf, monthlyOf, routerUnits, USAGE_PRICES as USAGE } from '../bench/prices';
+import { ALTERNATIVE_PRICES as ALT, HOURLY_PRICES as HOURLY, HOURS_PER_MONTH, MONITORING_PRICES as MONITORING, monthlyCostOf, monthlyOf, routerUnits, USAGE_PRICES as USAGE } from '../bench/prices';
+import { MAX_LISTENERS_PER_NLB } from '../src/private/validation';
 
-/** ELB's fixed quota of listeners per NLB, so of ports per shared producer. */
-const PORTS_PER_PRODUCER = 50;
 const ZONES = 2;
+/** The metrics RouterMonitoring's alarms read per target group: two health alarms, and an error rate of three. */
+const ALARM_METRICS_PER_TARGET_GROUP = 5;
 const SERVICES = 10;
 
 const usd = (amount: number) => `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -24,7 +25,7 @@ const producerAndEndpoint = monthlyCostOf(routerUnits(1, ZONES)) - router;
 /** What a GB through a route costs where bytes are what the capacity units bill (1 GB an hour is one unit). */
 const perGigabyte = USAGE.interfaceEndpointData.usd + USAGE.applicationLoadBalancerCapacity.usd + USAGE.networkLoadBalancerCapacity.usd;
 /** A router whose `routes` routes reach services of one VPC through as few shared producers as fit. */
-const sharedProducers = (routes: number) => monthlyCostOf(routerUnits(Math.ceil(routes / PORTS_PER_PRODUCER), ZONES));
+const sharedProducers = (routes: number) => monthlyCostOf(routerUnits(Math.ceil(routes / MAX_LISTENERS_PER_NLB), ZONES));
 
 function costTable(): string {
   const perRoute = table(['part', 'billed by the hour', 'a month'], [
@@ -34,7 +35,7 @@ function costTable(): string {
     ['a route to a producer, or a port of one, that another route reaches already', 'nothing', usd(0)],
     ['one more service behind a shared producer (`addPort`)', 'nothing', usd(0)],
   ]);
-  const byRoutes = table(['routes', 'a producer each', `services of one VPC behind shared producers (up to ${PORTS_PER_PRODUCER} ports each)`],
+  const byRoutes = table(['routes', 'a producer each', `services of one VPC behind shared producers (up to ${MAX_LISTENERS_PER_NLB} ports each)`],
     [1, SERVICES, 50, 100].map((routes) => [String(routes), usd(monthlyCostOf(routerUnits(routes, ZONES))), usd(sharedProducers(routes))]));
   return [
     `Fixed monthly cost at US East (N. Virginia) list prices, ${HOURS_PER_MONTH} hours a month, before traffic:`,
@@ -47,6 +48,10 @@ function costTable(): string {
     `${rate(USAGE.applicationLoadBalancerCapacity)} per ${USAGE.applicationLoadBalancerCapacity.per}, and`,
     `${rate(USAGE.networkLoadBalancerCapacity)} per ${USAGE.networkLoadBalancerCapacity.per}. Where bytes are what`,
     `the capacity units bill, a GB through a route costs about $${perGigabyte.toFixed(3)} (endpoint, ALB and NLB).`,
+    '',
+    `\`RouterMonitoring\` adds, per watched target group, up to ${ALARM_METRICS_PER_TARGET_GROUP} alarm metrics at ${rate(MONITORING.alarmMetric)} per`,
+    `${MONITORING.alarmMetric.per} (up to ${usd(ALARM_METRICS_PER_TARGET_GROUP * MONITORING.alarmMetric.usd)}; the error-rate alarm reads three metrics), and one dashboard at`,
+    `${rate(MONITORING.dashboard)} per ${MONITORING.dashboard.per}.`,
   ].join('\n');
 }
 
@@ -65,7 +70,7 @@ function alternatives(): string {
       'the services in one VPC; they share one endpoint service and its allowed principals',
       usd(sharedProducers(SERVICES)),
       'the same',
-      `at most ${PORTS_PER_PRODUCER} services per producer (listeners per NLB)`,
+      `at most ${MAX_LISTENERS_PER_NLB} services per producer (listeners per NLB)`,
     ],
     [
       '[VPC Lattice](https://docs.aws.amazon.com/vpc-lattice/latest/ug/what-is-vpc-lattice.html), one Lattice service per service',

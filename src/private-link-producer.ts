@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
-import { DEFAULT_PORT, validatePort, validateTargets } from './private/validation';
+import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 
 /**
  * What serves one port of a PrivateLink service, and how the load balancers in front of it treat
@@ -107,7 +107,7 @@ export interface BasePrivateLinkProducerProps extends PrivateLinkPortOptions {
    * interface endpoint and the consumer's ALB target group all use it.
    *
    * @default 80; for a route to an existing `producer`, the producer's `port` (give one of its
-   * `additionalPorts` to reach another of its services)
+   * `additionalPorts` to reach another of its services), or a given `privateLinkTargetGroup`'s
    */
   readonly port?: number;
 }
@@ -326,12 +326,6 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
    */
   readonly crossZoneEnabled?: boolean;
 }
-
-/**
- * Listeners per Network Load Balancer, a quota ELB does not raise.
- * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
- */
-const MAX_LISTENERS_PER_NLB = 50;
 
 /** Marks producers for `isPrivateLinkProducer`: `instanceof` fails across copies of the library. */
 const PRODUCER_SYMBOL = Symbol.for('cdk-alb-privatelink-router.PrivateLinkProducer');
@@ -717,10 +711,13 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
     for (const additional of attrs.additionalPorts ?? []) {
       validatePort(this.node.path, additional.port, 'additionalPorts');
       if (ports.includes(additional.port)) {
-        throw new Error(`${this.node.path}: additionalPorts: port ${additional.port} is listed twice (with port); give each port once.`);
+        throw new Error(`${this.node.path}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
       }
-      validateHealthCheck(this.node.path, additional.healthCheck);
+      validateHealthCheck(`${this.node.path}: additionalPorts: port ${additional.port}`, additional.healthCheck);
       ports.push(additional.port);
+    }
+    if (ports.length > MAX_LISTENERS_PER_NLB) {
+      throw new Error(`${this.node.path}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}.`);
     }
     this.additionalPorts = attrs.additionalPorts;
     this.availabilityZones = attrs.availabilityZones;

@@ -235,7 +235,7 @@ export class PrivateLinkRoute extends Construct {
 
     const named = this.namedProducerOf(props);
     this.producer = named ?? this.createProducer(props);
-    this.port = props.port ?? this.producer.port;
+    this.port = props.port ?? props.privateLinkTargetGroup?.port ?? this.producer.port;
     this.privateLinkTargetGroup = props.privateLinkTargetGroup
       ?? (named && sharedTargetGroupSourceOf(props)?.(named, this.port))
       ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {

@@ -9,7 +9,6 @@ import { portNotOffered, portAttributesOf } from './private/ports';
 import { serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
-import { validatePort } from './private/validation';
 import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 
 /** Properties of a `PrivateLinkTargetGroup`. */
@@ -117,7 +116,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     this.producer = producer;
     this.vpc = props.vpc;
     this.port = props.port ?? producer.port;
-    validatePort(this.node.path, this.port);
+    // Checked before the endpoint is made, so that a port the producer lacks leaves nothing behind.
     if (portAttributesOf(producer, this.port) === undefined) {
       throw new Error(`${this.node.path}: port: ${portNotOffered(producer, this.port)}`);
     }

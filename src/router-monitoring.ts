@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -60,16 +60,36 @@ export interface RouterMonitoringProps {
    * @default - a name CloudFormation generates
    */
   readonly dashboardName?: string;
+
+  /**
+   * Whether to watch the NLB of a producer in another stack of the app too (same account and
+   * Region). Its alarm and graph then name the producer's target groups, which makes the
+   * producer's stack export their names; CloudFormation refuses to change an export that
+   * another stack imports, so an edit that replaces such a target group (another port or kind
+   * of target) then needs the monitoring of its routes removed first.
+   *
+   * @default false: such a producer's targets are watched on the ALB's side only; watch them in
+   * the producer's own stack with `producer.metricHealthyHostCount()`
+   */
+  readonly watchProducersInOtherStacks?: boolean;
+}
+
+/** The alarms of one ALB target group, and the routes forwarding to it. */
+interface WatchedTargetGroup {
+  readonly alarms: cloudwatch.Alarm[];
+  readonly routes: PrivateLinkRoute[];
 }
 
 /**
  * Alarms and a dashboard for the routes of an `AlbPrivateLinkRouter`, opt-in. Each route gets
  * alarms for no healthy endpoint address (the ALB's side), no healthy target (the producer's
- * NLB, for a producer of the app in the same account and Region) and its error rate, and one
- * dashboard row; routes added to the router later are watched too.
+ * NLB, for a producer of the app in the monitoring's stack) and its error rate, and one
+ * dashboard row; routes added to the router later are watched too. Routes that forward to one
+ * ALB target group (one producer and port) share its alarms, so one failure notifies once.
  *
- * Each route's alarms are named after its construct ID, so adding, removing or reordering routes
- * leaves the other routes' alarms as they are.
+ * Alarms are named after the route whose target group they watch (or, for a group the router
+ * shares between routes, after the group), so adding, removing or reordering routes leaves the
+ * other routes' alarms as they are.
  *
  * @example
  * import * as sns from 'aws-cdk-lib/aws-sns';
@@ -96,8 +116,9 @@ export class RouterMonitoring extends Construct {
   private readonly evaluationPeriods: number;
   private readonly errorRateThreshold: number;
   private readonly errorRateMinimumRequests: number;
-  /** The alarms of each watched route. */
-  private readonly watched = new Map<PrivateLinkRoute, cloudwatch.Alarm[]>();
+  private readonly watchProducersInOtherStacks: boolean;
+  /** The watched ALB target groups. */
+  private readonly targetGroups = new Map<elbv2.IApplicationTargetGroup, WatchedTargetGroup>();
 
   constructor(scope: Construct, id: string, props: RouterMonitoringProps) {
     super(scope, id);
@@ -107,6 +128,7 @@ export class RouterMonitoring extends Construct {
     this.evaluationPeriods = props.evaluationPeriods ?? 3;
     this.errorRateThreshold = props.errorRateThreshold ?? 5;
     this.errorRateMinimumRequests = props.errorRateMinimumRequests ?? 10;
+    this.watchProducersInOtherStacks = props.watchProducersInOtherStacks ?? false;
     this.validate();
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
@@ -130,47 +152,67 @@ export class RouterMonitoring extends Construct {
 
   /** Every alarm, of every watched route. */
   public get alarms(): cloudwatch.Alarm[] {
-    return [...this.watched.values()].flat();
+    return [...this.targetGroups.values()].flatMap((watched) => watched.alarms);
   }
 
-  /** The alarms of one watched route. */
+  /** The alarms of one watched route: those of its ALB target group, shared with the routes on it. */
   public alarmsOf(route: PrivateLinkRoute): cloudwatch.Alarm[] {
-    const watched = this.watched.get(route);
-    if (watched === undefined) {
+    const watched = this.targetGroups.get(route.targetGroup);
+    if (watched === undefined || !watched.routes.includes(route)) {
       throw new Error(`${this.node.path}: route: '${route.node.path}' is not watched; give it to monitorRoute, or add it to the router.`);
     }
-    return [...watched];
+    return [...watched.alarms];
   }
 
   /**
    * Watches one more route, such as a `PrivateLinkRoute` on a listener of your own: its alarms
-   * and a dashboard row. The router's own routes are watched already.
+   * (unless a watched route shares its target group) and a dashboard row. The router's own
+   * routes are watched already.
    */
   public monitorRoute(route: PrivateLinkRoute): void {
-    if (this.watched.has(route)) {
+    const existing = this.targetGroups.get(route.targetGroup);
+    if (existing?.routes.includes(route)) {
       throw new Error(`${this.node.path}: route: '${route.node.path}' is watched already.`);
     }
-    // A route of the router is known by its ID there; another one by its whole path.
-    const key = route.node.scope === this.router ? route.node.id : Names.nodeUniqueId(route.node);
-    const scope = new Construct(this, `Route-${key}`);
-    const label = routeLabelOf(route);
-    const producer = this.watchableProducerOf(route);
-    const alarms = [
+    const producer = this.producerSideOf(route);
+    if (existing) {
+      existing.routes.push(route);
+    } else {
+      const routes = [route];
+      this.targetGroups.set(route.targetGroup, { routes, alarms: this.alarmsFor(route, routes, producer) });
+    }
+    this.dashboard.addWidgets(...this.rowOf(route, producer));
+  }
+
+  /**
+   * The alarms of the target group of `route`, in a scope named after what owns the group: the
+   * route that made it, or (for a group the router shares) the group itself. Their descriptions
+   * list `routes`, which grows as more routes on the group are watched.
+   */
+  private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
+    const owner = route.privateLinkTargetGroup.node.scope;
+    const ownerRoute = owner instanceof PrivateLinkRoute ? owner : undefined;
+    const scopeId = ownerRoute
+      ? `Route-${this.keyOf(ownerRoute)}${route.port === ownerRoute.port ? '' : `-${route.port}`}`
+      : `TargetGroup-${Names.uniqueResourceName(route.targetGroup, { maxLength: 48 })}`;
+    const scope = new Construct(this, scopeId);
+    const label = Lazy.string({ produce: () => `${routes.length === 1 ? 'Route' : 'Routes'} ${routes.map((watched) => routeLabelOf(watched)).join(', ')}` });
+    return [
       this.alarm(scope, 'NoHealthyEndpoint', {
         metric: route.metricHealthyHostCount({ period: this.period, statistic: cloudwatch.Stats.MINIMUM }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // ELB reports a target group's health every minute; no data means no target at all.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: `Route ${label}: no address of its interface endpoint passes the ALB's health check, which goes through the endpoint and the producer's NLB to a target. Requests to the route fail or go to failing targets.`,
+        alarmDescription: `${label}: no address of the interface endpoint passes the ALB's health check, which goes through the endpoint and the producer's NLB to a target. Requests fail, or go to failing targets.`,
       }),
-      ...(producer ? [this.alarm(scope, 'NoHealthyTarget', {
+      ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', {
         metric: route.metricProducerHealthyHostCount({ period: this.period, statistic: cloudwatch.Stats.MINIMUM }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: `Route ${label}: no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`,
-      })] : []),
+        alarmDescription: `${label}: no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`,
+      })]),
       this.alarm(scope, 'ErrorRate', {
         metric: new cloudwatch.MathExpression({
           expression: `IF(FILL(requests, 0) >= ${this.errorRateMinimumRequests}, errorRate, 0)`,
@@ -179,16 +221,18 @@ export class RouterMonitoring extends Construct {
             errorRate: route.metricErrorRate({ period: this.period }),
           },
           period: this.period,
-          label: `${label} errors (%)`,
         }),
         threshold: this.errorRateThreshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Route ${label}: more than ${this.errorRateThreshold}% of its requests (of at least ${this.errorRateMinimumRequests} in ${this.period.toHumanString()}) got a 5xx from the service or could not reach the interface endpoint.`,
+        alarmDescription: `${label}: more than ${this.errorRateThreshold}% of the requests (of at least ${this.errorRateMinimumRequests} in ${this.period.toHumanString()}) got a 5xx from the service or could not connect to the interface endpoint.`,
       }),
     ];
-    this.watched.set(route, alarms);
-    this.dashboard.addWidgets(...this.rowOf(route, label, producer));
+  }
+
+  /** A route's construct ID under the router; a route elsewhere is known by its whole path. */
+  private keyOf(route: PrivateLinkRoute): string {
+    return route.node.scope === this.router ? route.node.id : Names.nodeUniqueId(route.node);
   }
 
   /** An alarm over `evaluationPeriods`, notifying the topic, if any. */
@@ -203,18 +247,15 @@ export class RouterMonitoring extends Construct {
   }
 
   /** The dashboard row of one route: traffic, error rate, both sides' health, response time. */
-  private rowOf(route: PrivateLinkRoute, label: string, producer: PrivateLinkProducer | undefined): cloudwatch.IWidget[] {
+  private rowOf(route: PrivateLinkRoute, producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
+    const label = routeLabelOf(route);
     const period = { period: this.period };
-    const producerWidget = producer
-      ? new cloudwatch.GraphWidget({
+    const producerWidget = typeof producer === 'string'
+      ? new cloudwatch.TextWidget({ markdown: `**${label}**: ${producer}`, width: 4, height: 6 })
+      : new cloudwatch.GraphWidget({
         title: `${label}: producer targets (NLB)`,
         left: [route.metricProducerHealthyHostCount(period), route.metricProducerUnhealthyHostCount(period)],
         width: 4,
-      })
-      : new cloudwatch.TextWidget({
-        markdown: `**${label}**: the producer's targets are watched by its owner (${route.producer.node.path}).`,
-        width: 4,
-        height: 6,
       });
     return [
       new cloudwatch.GraphWidget({
@@ -244,23 +285,27 @@ export class RouterMonitoring extends Construct {
   }
 
   /**
-   * The route's producer when its NLB can be watched from here: a `PrivateLinkProducer` of the
-   * app in the monitoring's account and Region. An alarm watches its own Region's metrics, and
-   * other accounts' only through CloudWatch cross-account observability, which is not set up here.
+   * The route's producer when its NLB is watched from here, else why not (noted as info):
+   * a producer known by name is its owner's to watch; an alarm watches its own Region's metrics,
+   * and other accounts' only through CloudWatch cross-account observability, not set up here;
+   * and a producer in another stack is watched only with `watchProducersInOtherStacks`.
    */
-  private watchableProducerOf(route: PrivateLinkRoute): PrivateLinkProducer | undefined {
+  private producerSideOf(route: PrivateLinkRoute): PrivateLinkProducer | string {
     const producer = route.producer;
-    if (!PrivateLinkProducer.isPrivateLinkProducer(producer)) {
-      Annotations.of(this).addInfo(`${this.node.path}: route '${routeLabelOf(route)}': producer '${producer.node.path}' is known by its service name only, so its targets' health is its owner's to watch; the route's alarms cover the ALB's side.`);
-      return undefined;
-    }
     const here = Stack.of(this);
-    const there = Stack.of(producer);
-    if (here.account !== there.account || here.region !== there.region) {
-      Annotations.of(this).addInfo(`${this.node.path}: route '${routeLabelOf(route)}': producer '${producer.node.path}' is in another account or Region, whose metrics an alarm here does not watch (other Regions never, other accounts only through CloudWatch cross-account observability); its targets' health is watched on the ALB's side only.`);
-      return undefined;
+    let reason: string | undefined;
+    if (!PrivateLinkProducer.isPrivateLinkProducer(producer)) {
+      reason = `producer '${producer.node.path}' is known by its service name only; its owner watches its targets.`;
+    } else if (Stack.of(producer).account !== here.account || Stack.of(producer).region !== here.region) {
+      reason = `producer '${producer.node.path}' is in another account or Region, whose metrics an alarm here does not watch; watch its targets there.`;
+    } else if (Stack.of(producer) !== here && !this.watchProducersInOtherStacks) {
+      reason = `producer '${producer.node.path}' is in another stack, whose target groups' names it would have to export; watch its targets there, or set watchProducersInOtherStacks.`;
     }
-    return producer;
+    if (reason === undefined) {
+      return producer as PrivateLinkProducer;
+    }
+    Annotations.of(this).addInfo(`${this.node.path}: route '${routeLabelOf(route)}': ${reason} Its alarms cover the ALB's side.`);
+    return reason;
   }
 
   private validate(): void {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { consumerStack, expectLeastPrivilege, groupIdOf, logicalId, producer, securityGroupRules } from './fixtures';
 import { failingControlsUnder, findings } from './judges';
-import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkTargetGroup } from '../src';
+import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkPortAttributes, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkTargetGroup } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
 
@@ -322,6 +322,20 @@ describe('the parts on their own', () => {
       .toThrow(/^Test\/Wrong: port: producer 'Test\/Shared' offers ports 8080, 9090, not 443/);
   });
 
+  test('a PrivateLinkRoute without a port takes the port of a given PrivateLinkTargetGroup, and so its group', () => {
+    const { stack, vpc } = consumerStack();
+    const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
+      endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts: [{ port: 9090 }],
+    });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+    const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: shared, port: 9090 });
+    const route = new PrivateLinkRoute(stack, 'Billing', { listener: router.listener, vpc, path: '/billing', privateLinkTargetGroup: group });
+    expect(route.port).toBe(9090);
+    expect(route.targetGroup).toBe(group.targetGroup);
+    const ports = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((tg) => tg.Properties.Port);
+    expect(ports).toEqual([9090]);
+  });
+
   test('a PrivateLinkRoute forwards to the group of its port in a given PrivateLinkTargetGroup', () => {
     const { stack, vpc } = consumerStack();
     const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
@@ -336,10 +350,14 @@ describe('the parts on their own', () => {
     });
   });
 
-  test.each<[string, Array<{ port: number }>, RegExp]>([
-    ['its port again', [{ port: 8080 }], /^Test\/Shared: additionalPorts: port 8080 is listed twice \(with port\); give each port once\.$/],
+  test.each<[string, PrivateLinkPortAttributes[], RegExp]>([
+    ['its port again', [{ port: 8080 }], /^Test\/Shared: additionalPorts: port 8080 is listed twice, counting port; give each port once\.$/],
     ['a port twice', [{ port: 9090 }, { port: 9090 }], /^Test\/Shared: additionalPorts: port 9090 is listed twice/],
     ['a port out of range', [{ port: 0 }], /^Test\/Shared: additionalPorts: must be an integer from 1 to 65535, got 0\.$/],
+    ['more than 49 ports besides its own', Array.from({ length: 50 }, (_, index) => ({ port: 9000 + index })),
+      /^Test\/Shared: additionalPorts: a service has at most 50 ports \(listeners per Network Load Balancer, a quota ELB does not raise\), counting port; got 51\.$/],
+    ['a port with a TCP health check that has a path', [{ port: 9090, healthCheck: { protocol: elbv2.Protocol.TCP, path: '/h' } }],
+      /^Test\/Shared: additionalPorts: port 9090: healthCheck: has a path or healthyHttpCodes/],
   ])('an import listing %s in additionalPorts is rejected', (_what, additionalPorts, message) => {
     const { stack } = consumerStack();
     expect(() => PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {

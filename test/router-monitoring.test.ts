@@ -32,6 +32,12 @@ function widgetsOf(template: Template): Array<Record<string, any>> {
 
 const titleOf = (widget: Record<string, any>) => widget.properties.title ?? widget.properties.markdown;
 
+/** The `LoadBalancer` dimension of a target group's metrics: `app/<name>/<id>` (or `net/…`) from its listener's ARN. */
+function loadBalancerFullNameOf(stack: Stack, listener: { listenerArn: string }): unknown {
+  const part = (index: number) => ({ 'Fn::Select': [index, { 'Fn::Split': ['/', stack.resolve(listener.listenerArn)] }] });
+  return { 'Fn::Join': ['', [part(1), '/', part(2), '/', part(3)]] };
+}
+
 describe('the three-VPC example', () => {
   test('gets three alarms per route, named after the route', () => {
     const { template } = monitoredExample();
@@ -62,14 +68,17 @@ describe('the three-VPC example', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApplicationELB',
       MetricName: 'HealthyHostCount',
-      Dimensions: Match.arrayWith([{ Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, route.targetGroup), 'TargetGroupFullName'] } }]),
+      Dimensions: [
+        { Name: 'LoadBalancer', Value: loadBalancerFullNameOf(stack, stack.router.listener) },
+        { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, route.targetGroup), 'TargetGroupFullName'] } },
+      ],
       Statistic: 'Minimum',
       Period: 60,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       EvaluationPeriods: 3,
       TreatMissingData: 'breaching',
-      AlarmDescription: Match.stringLikeRegexp('^Route /vpc2: no address of its interface endpoint passes the ALB\'s health check'),
+      AlarmDescription: Match.stringLikeRegexp('^Route /vpc2: no address of the interface endpoint passes the ALB\'s health check'),
     });
   });
 
@@ -79,7 +88,10 @@ describe('the three-VPC example', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/NetworkELB',
       MetricName: 'HealthyHostCount',
-      Dimensions: Match.arrayWith([{ Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, producerOfRoute.targetGroup), 'TargetGroupFullName'] } }]),
+      Dimensions: [
+        { Name: 'LoadBalancer', Value: loadBalancerFullNameOf(stack, producerOfRoute.listener) },
+        { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, producerOfRoute.targetGroup), 'TargetGroupFullName'] } },
+      ],
       Statistic: 'Minimum',
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
@@ -196,7 +208,7 @@ describe('which routes are watched', () => {
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/partner', producer: imported }] });
     const monitoring = new RouterMonitoring(stack, 'Monitoring', { router });
     expect(monitoring.alarms.map((alarm) => alarm.node.id)).toEqual(['NoHealthyEndpoint', 'ErrorRate']);
-    expect(widgetsOf(Template.fromStack(stack)).map(titleOf)).toContain('**/partner**: the producer\'s targets are watched by its owner (Test/Partner).');
+    expect(widgetsOf(Template.fromStack(stack)).map(titleOf)).toContain('**/partner**: producer \'Test/Partner\' is known by its service name only; its owner watches its targets.');
     Annotations.fromStack(stack).hasInfo('/Test/Monitoring', Match.stringLikeRegexp('producer \'Test/Partner\' is known by its service name only'));
     expect(() => router.routes[0].metricProducerHealthyHostCount()).toThrow(/^Test\/Router\/partner: producer: 'Test\/Partner' is known by its service name only/);
   });
@@ -228,6 +240,59 @@ describe('which routes are watched', () => {
   });
 });
 
+describe('producers in other stacks', () => {
+  function withProducerStack(props: Partial<RouterMonitoringProps> = {}) {
+    const { stack, vpc } = consumerStack();
+    const services = new Stack(stack.node.root as App, 'Services');
+    const web = producer(services, 'Web');
+    const docs = new PrivateLinkProducer(services, 'Docs', { vpc: web.vpc, instances: web.instances });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/docs', producer: docs }] });
+    const monitoring = new RouterMonitoring(stack, 'Monitoring', { router, ...props });
+    return { stack, services, monitoring };
+  }
+  const exportsOf = (services: Stack) => Object.keys(Template.fromStack(services).toJSON().Outputs ?? {});
+
+  test('are watched on the ALB\'s side only by default, so their stack exports no target group', () => {
+    const { stack, services, monitoring } = withProducerStack();
+    expect(monitoring.alarms.map((alarm) => alarm.node.id)).toEqual(['NoHealthyEndpoint', 'ErrorRate']);
+    expect(exportsOf(services).filter((name) => /TargetGroup|Listener/.test(name))).toEqual([]);
+    Annotations.fromStack(stack).hasInfo('/Test/Monitoring', Match.stringLikeRegexp('producer \'Services/Docs\' is in another stack, whose target groups\' names it would have to export; watch its targets there, or set watchProducersInOtherStacks'));
+  });
+
+  test('are watched on both sides with watchProducersInOtherStacks, through exports', () => {
+    const { services, monitoring } = withProducerStack({ watchProducersInOtherStacks: true });
+    expect(monitoring.alarms.map((alarm) => alarm.node.id)).toEqual(['NoHealthyEndpoint', 'NoHealthyTarget', 'ErrorRate']);
+    expect(exportsOf(services).filter((name) => /TargetGroup/.test(name))).toHaveLength(1);
+  });
+});
+
+describe('routes on one target group', () => {
+  function sharing(paths: string[]) {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const docs = new PrivateLinkProducer(stack, 'Docs', { vpc: web.vpc, instances: web.instances });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: paths.map((path) => ({ path, producer: docs })) });
+    const monitoring = new RouterMonitoring(stack, 'Monitoring', { router });
+    return { stack, router, monitoring, template: Template.fromStack(stack) };
+  }
+
+  test('share its alarms, which name every route on it, and each still has a dashboard row', () => {
+    const { router, monitoring, template } = sharing(['/docs', '/guide']);
+    expect(Object.keys(alarmsOf(template))).toHaveLength(3);
+    expect(monitoring.alarmsOf(router.routes[1])).toEqual(monitoring.alarmsOf(router.routes[0]));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('^Routes /docs, /guide: no address of the interface endpoint passes'),
+    });
+    expect(widgetsOf(template).map(titleOf).filter((title: string) => title.endsWith('requests and failures'))).toEqual(['/docs: requests and failures', '/guide: requests and failures']);
+  });
+
+  test('keep the alarms\' names when the first route goes', () => {
+    const both = Object.keys(alarmsOf(sharing(['/docs', '/guide']).template));
+    expect(both.every((id) => id.startsWith('MonitoringTargetGroup'))).toBe(true);
+    expect(Object.keys(alarmsOf(sharing(['/guide']).template))).toEqual(both);
+  });
+});
+
 describe('alarm names stay with their routes', () => {
   const alarmIdsOf = (paths: string[]) => {
     const { stack, vpc } = consumerStack();
@@ -244,7 +309,8 @@ describe('alarm names stay with their routes', () => {
     const base = alarmIdsOf(['/a', '/b', '/c']);
     const withD = alarmIdsOf(['/a', '/b', '/c', '/d']);
     expect(withD).toEqual(expect.arrayContaining(base));
-    expect(withD.filter((id) => !base.includes(id)).every((id) => id.startsWith('MonitoringRoutedNoHealthy') || id.startsWith('MonitoringRoutedErrorRate'))).toBe(true);
+    expect(withD.filter((id) => !base.includes(id)).map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort())
+      .toEqual(['MonitoringRoutedErrorRate', 'MonitoringRoutedNoHealthyEndpoint', 'MonitoringRoutedNoHealthyTarget']);
     expect(alarmIdsOf(['/a', '/c'])).toEqual(base.filter((id) => !id.startsWith('MonitoringRouteb')));
     expect(alarmIdsOf(['/c', '/a', '/b'])).toEqual(base);
   });

@@ -5,6 +5,12 @@ import { IConstruct } from 'constructs';
 /** The port a producer offers when none is given. */
 export const DEFAULT_PORT = 80;
 
+/**
+ * Listeners per Network Load Balancer, so ports per producer: a quota ELB does not raise.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+ */
+export const MAX_LISTENERS_PER_NLB = 50;
+
 /** Throws unless `value` is a number known at synth time (not a token, not a string). */
 export function validateSynthTimeNumber(where: string, name: string, value: unknown): void {
   if (typeof value !== 'number') {
