@@ -717,7 +717,7 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
       ports.push(additional.port);
     }
     if (ports.length > MAX_LISTENERS_PER_NLB) {
-      throw new Error(`${this.node.path}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}.`);
+      throw new Error(`${this.node.path}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}. List the ports it serves, and import its other endpoint services on their own.`);
     }
     this.additionalPorts = attrs.additionalPorts;
     this.availabilityZones = attrs.availabilityZones;

@@ -202,8 +202,8 @@ export class PrivateLinkRoute extends Construct {
   public readonly priority: number;
 
   /**
-   * The TCP port used from the ALB through to the targets: the producer's `port`, or the one of
-   * its `additionalPorts` the route picked.
+   * The TCP port used from the ALB through to the targets: the one the route picked, else its
+   * `privateLinkTargetGroup`'s, else the producer's `port`.
    */
   public readonly port: number;
 

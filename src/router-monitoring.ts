@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { AlbPrivateLinkRouter } from './alb-privatelink-router';
 import { routeLabelOf } from './private/route-match';
 import { observeRoutes } from './private/route-observers';
+import { stableIdOf } from './private/stable-id';
 import { validateSynthTimeNumber } from './private/validation';
 import { PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute } from './private-link-route';
@@ -72,6 +73,17 @@ export interface RouterMonitoringProps {
    * the producer's own stack with `producer.metricHealthyHostCount()`
    */
   readonly watchProducersInOtherStacks?: boolean;
+}
+
+/** At most this many routes are named in an alarm's description, which CloudFormation caps at 1,024 characters. */
+const ROUTES_NAMED_PER_ALARM = 5;
+
+/** The routes of one target group, for an alarm's description: sorted, so that their order does not matter. */
+function labelOf(routes: PrivateLinkRoute[]): string {
+  const labels = routes.map((route) => routeLabelOf(route)).sort();
+  const named = labels.slice(0, ROUTES_NAMED_PER_ALARM).join(', ');
+  const more = labels.length > ROUTES_NAMED_PER_ALARM ? ` and ${labels.length - ROUTES_NAMED_PER_ALARM} more` : '';
+  return `${labels.length === 1 ? 'Route' : 'Routes'} ${named}${more}`;
 }
 
 /** The alarms of one ALB target group, and the routes forwarding to it. */
@@ -172,7 +184,7 @@ export class RouterMonitoring extends Construct {
   public monitorRoute(route: PrivateLinkRoute): void {
     const existing = this.targetGroups.get(route.targetGroup);
     if (existing?.routes.includes(route)) {
-      throw new Error(`${this.node.path}: route: '${route.node.path}' is watched already.`);
+      throw new Error(`${this.node.path}: route: '${route.node.path}' is watched already (the router's routes are watched from the start); give each route once.`);
     }
     const producer = this.producerSideOf(route);
     if (existing) {
@@ -186,17 +198,21 @@ export class RouterMonitoring extends Construct {
 
   /**
    * The alarms of the target group of `route`, in a scope named after what owns the group: the
-   * route that made it, or (for a group the router shares) the group itself. Their descriptions
-   * list `routes`, which grows as more routes on the group are watched.
+   * route that made it (`Route-<id>`, and under it `Port<port>` for a group of another port), or,
+   * for a group the router shares, the group itself (`TargetGroup-<its logical ID>`). Their
+   * descriptions list `routes`, which grows as more routes on the group are watched.
    */
   private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
     const owner = route.privateLinkTargetGroup.node.scope;
-    const ownerRoute = owner instanceof PrivateLinkRoute ? owner : undefined;
-    const scopeId = ownerRoute
-      ? `Route-${this.keyOf(ownerRoute)}${route.port === ownerRoute.port ? '' : `-${route.port}`}`
-      : `TargetGroup-${Names.uniqueResourceName(route.targetGroup, { maxLength: 48 })}`;
-    const scope = new Construct(this, scopeId);
-    const label = Lazy.string({ produce: () => `${routes.length === 1 ? 'Route' : 'Routes'} ${routes.map((watched) => routeLabelOf(watched)).join(', ')}` });
+    let scope: Construct;
+    if (owner instanceof PrivateLinkRoute) {
+      const id = `Route-${this.keyOf(owner)}`;
+      const ownerScope = this.node.tryFindChild(id) as Construct | undefined ?? new Construct(this, id);
+      scope = route.port === owner.port ? ownerScope : new Construct(ownerScope, `Port${route.port}`);
+    } else {
+      scope = new Construct(this, `TargetGroup-${stableIdOf(this, route.targetGroup.targetGroupArn)}`);
+    }
+    const label = Lazy.string({ produce: () => labelOf(routes) });
     return [
       this.alarm(scope, 'NoHealthyEndpoint', {
         metric: route.metricHealthyHostCount({ period: this.period, statistic: cloudwatch.Stats.MINIMUM }),

@@ -355,7 +355,7 @@ describe('the parts on their own', () => {
     ['a port twice', [{ port: 9090 }, { port: 9090 }], /^Test\/Shared: additionalPorts: port 9090 is listed twice/],
     ['a port out of range', [{ port: 0 }], /^Test\/Shared: additionalPorts: must be an integer from 1 to 65535, got 0\.$/],
     ['more than 49 ports besides its own', Array.from({ length: 50 }, (_, index) => ({ port: 9000 + index })),
-      /^Test\/Shared: additionalPorts: a service has at most 50 ports \(listeners per Network Load Balancer, a quota ELB does not raise\), counting port; got 51\.$/],
+      /^Test\/Shared: additionalPorts: a service has at most 50 ports \(listeners per Network Load Balancer, a quota ELB does not raise\), counting port; got 51\. List the ports it serves/],
     ['a port with a TCP health check that has a path', [{ port: 9090, healthCheck: { protocol: elbv2.Protocol.TCP, path: '/h' } }],
       /^Test\/Shared: additionalPorts: port 9090: healthCheck: has a path or healthyHttpCodes/],
   ])('an import listing %s in additionalPorts is rejected', (_what, additionalPorts, message) => {
@@ -363,5 +363,12 @@ describe('the parts on their own', () => {
     expect(() => PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
       endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts,
     })).toThrow(message);
+  });
+
+  test('an import may list 49 ports besides its own: 50 listeners in all', () => {
+    const { stack } = consumerStack();
+    const additionalPorts = Array.from({ length: 49 }, (_, index) => ({ port: 9000 + index }));
+    const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', { endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts });
+    expect(shared.additionalPorts).toHaveLength(49);
   });
 });

@@ -190,7 +190,7 @@ describe('which routes are watched', () => {
       MetricName: 'HealthyHostCount',
       Dimensions: Match.arrayWith([{ Name: 'LoadBalancer', Value: 'app/edge/0123456789abcdef' }]),
     });
-    expect(() => monitoring.monitorRoute(route)).toThrow(/^Test\/Monitoring: route: 'Test\/Orders' is watched already\.$/);
+    expect(() => monitoring.monitorRoute(route)).toThrow(/^Test\/Monitoring: route: 'Test\/Orders' is watched already \(the router's routes are watched from the start\); give each route once\.$/);
   });
 
   test('asking for the alarms of a route it does not watch names the fix', () => {
@@ -273,7 +273,8 @@ describe('routes on one target group', () => {
     const docs = new PrivateLinkProducer(stack, 'Docs', { vpc: web.vpc, instances: web.instances });
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: paths.map((path) => ({ path, producer: docs })) });
     const monitoring = new RouterMonitoring(stack, 'Monitoring', { router });
-    return { stack, router, monitoring, template: Template.fromStack(stack) };
+    // Synthesised on first use, so that a test can still add routes.
+    return { stack, router, monitoring, get template() { return Template.fromStack(stack); } };
   }
 
   test('share its alarms, which name every route on it, and each still has a dashboard row', () => {
@@ -286,10 +287,48 @@ describe('routes on one target group', () => {
     expect(widgetsOf(template).map(titleOf).filter((title: string) => title.endsWith('requests and failures'))).toEqual(['/docs: requests and failures', '/guide: requests and failures']);
   });
 
-  test('keep the alarms\' names when the first route goes', () => {
-    const both = Object.keys(alarmsOf(sharing(['/docs', '/guide']).template));
-    expect(both.every((id) => id.startsWith('MonitoringTargetGroup'))).toBe(true);
+  test('keep the alarms\' names, which follow the group\'s logical ID, when the first route goes', () => {
+    const { stack, router, template } = sharing(['/docs', '/guide']);
+    const both = Object.keys(alarmsOf(template));
+    const groupId = logicalId(stack, router.routes[0].targetGroup);
+    expect(both.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(
+      ['ErrorRate', 'NoHealthyEndpoint', 'NoHealthyTarget'].map((alarm) => `MonitoringTargetGroup${groupId}${alarm}`));
     expect(Object.keys(alarmsOf(sharing(['/guide']).template))).toEqual(both);
+  });
+
+  test('name their routes in sorted order, at most five, whatever the order of the routes', () => {
+    const descriptionOf = (paths: string[]) => Object.values(alarmsOf(sharing(paths).template))
+      .map((alarm) => alarm.Properties.AlarmDescription).find((text: string) => text.includes('no address'));
+    expect(descriptionOf(['/guide', '/docs'])).toEqual(descriptionOf(['/docs', '/guide']));
+    expect(descriptionOf(['/f', '/e', '/d', '/c', '/b', '/a'])).toMatch(/^Routes \/a, \/b, \/c, \/d, \/e and 1 more: no address/);
+  });
+
+  test('a route added to the router later joins the alarms of its target group', () => {
+    const { stack, router, monitoring } = sharing(['/docs']);
+    const later = router.addRoute({ path: '/guide', producer: router.routes[0].producer });
+    expect(monitoring.alarmsOf(later)).toEqual(monitoring.alarmsOf(router.routes[0]));
+    expect(Object.keys(alarmsOf(Template.fromStack(stack)))).toHaveLength(3);
+  });
+
+  test('a route-owned group reached on another port gets alarms of its own, under the route, without clashing with a route of that name', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/a', producerVpc: web.vpc, instances: web.instances },
+        { path: '/a/9090', producerVpc: web.vpc, instances: web.instances, port: 9090 },
+      ],
+    });
+    const first = router.routes[0];
+    (first.producer as PrivateLinkProducer).addPort(9090, { instances: web.instances });
+    const monitoring = new RouterMonitoring(stack, 'Monitoring', { router });
+    const standalone = new PrivateLinkRoute(stack, 'Other', { listener: router.listener, vpc, path: '/other', port: 9090, privateLinkTargetGroup: first.privateLinkTargetGroup });
+    monitoring.monitorRoute(standalone);
+    expect(monitoring.alarmsOf(standalone).map((alarm) => alarm.node.path)).toEqual([
+      'Test/Monitoring/Route-a/Port9090/NoHealthyEndpoint', 'Test/Monitoring/Route-a/Port9090/NoHealthyTarget', 'Test/Monitoring/Route-a/Port9090/ErrorRate',
+    ]);
+    expect(monitoring.alarmsOf(router.routes[1])[0].node.path).toBe('Test/Monitoring/Route-a-9090/NoHealthyEndpoint');
   });
 });
 

@@ -112,7 +112,10 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   if (/^Web[ABC]InstanceSecurityGroup$/.test(router)) return 'instances';
   if (router === 'Shared') return 'producer';
   // Each route's alarms, under `Route-<route>`, and the dashboard.
-  if (router === 'Monitoring') return child.startsWith('Route-') ? `${child.slice('Route-'.length)} alarms` : 'monitoring';
+  if (router === 'Monitoring') {
+    if (child.startsWith('Route-')) return `${child.slice('Route-'.length)} alarms`;
+    return child.startsWith('TargetGroup-') ? 'shared alarms' : 'monitoring';
+  }
   if (router !== 'Router') return 'other';
   // The endpoint and target groups that the routes naming one producer share.
   if (child.startsWith('PrivateLink')) return 'shared';
@@ -379,14 +382,15 @@ describe('the checks themselves', () => {
  * The template of a stack with a consumer VPC, one producer `Shared` in VPC A serving `ports`
  * (the first its own, the others added with addPort), and a router with `routes` to it.
  */
-function sharedProducerTemplateOf(ports: number[], routes: Array<[string, number]>): Record<string, any> {
+function sharedProducerTemplateOf(ports: number[], routes: Array<[string, number]>, monitored = false): Record<string, any> {
   const stack = edgeStack();
   const vpc = consumerVpc(stack, 'Consumer', 3);
   const web = producer(stack, 'WebA', 2, 3);
   const [port, ...additionalPorts] = ports;
   const shared = new PrivateLinkProducer(stack, 'Shared', { vpc: web.vpc, instances: web.instances, port });
   for (const additional of additionalPorts) shared.addPort(additional, { instances: web.instances });
-  new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: routes.map(([path, routePort]) => ({ path, producer: shared, port: routePort })) });
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: routes.map(([path, routePort]) => ({ path, producer: shared, port: routePort })) });
+  if (monitored) new RouterMonitoring(stack, 'Monitoring', { router });
   return Template.fromStack(stack).toJSON();
 }
 
@@ -436,6 +440,21 @@ describe('a producer serving several ports', () => {
       expect.stringMatching(/^SharedLoadBalancerListener\w+ takes .*,9090\] from SharedPort9090Listener\w+$/),
       expect.stringMatching(/^SharedPort8080Listener\w+ takes .*,8080\] from SharedLoadBalancerListener\w+$/),
     ]);
+  });
+
+  test.each<[string, Array<[string, number]>, string[]]>([
+    // The alarms of the shared group stay; only their descriptions, which list the routes, change.
+    ['add a route to a port another route reaches', [['/orders', 8080], ['/billing', 9090], ['/guide', 8080]],
+      ['guide create ElasticLoadBalancingV2::ListenerRule', 'shared alarms update CloudWatch::Alarm', 'monitoring update CloudWatch::Dashboard']],
+    ['remove the route to one port', [['/billing', 9090]],
+      ['orders remove ElasticLoadBalancingV2::ListenerRule', 'shared remove ElasticLoadBalancingV2::TargetGroup', 'router remove EC2::SecurityGroupIngress',
+        'router remove EC2::SecurityGroupEgress', 'shared alarms remove CloudWatch::Alarm', 'monitoring update CloudWatch::Dashboard']],
+    ['reorder the routes', [['/billing', 9090], ['/orders', 8080]], ['monitoring update CloudWatch::Dashboard']],
+  ])('monitored: %s replaces no alarm, and keeps the other port\'s alarms', (_edit, routes, expected) => {
+    const monitored = sharedProducerTemplateOf([8080, 9090], [['/orders', 8080], ['/billing', 9090]], true);
+    const changes = changesOf(monitored, sharedProducerTemplateOf([8080, 9090], routes, true));
+    expect(summaryOf(changes)).toEqual([...expected].sort());
+    expect(changes.filter((c) => c.type === 'AWS::CloudWatch::Alarm' && c.change === 'replace')).toEqual([]);
   });
 
   describe.each(SHARED_EDITS)('$edit', ({ before: old, after, changes: expected }) => {
