@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import type { Measurement } from './measure';
-import { billedUnitsOf, HOURLY_PRICES, HOURS_PER_MONTH, monthlyCostOf } from './prices';
+import { billedUnitsOf, formatUsd, HOURLY_PRICES, HOURS_PER_MONTH, monthlyCostOf } from './prices';
 import { buildServicesInOneVpc, CONSUMER_STACK_ID, Implementation, Layout, Publishing, SERVICES_STACK_ID } from './scenarios';
 
 const CLOUDFORMATION_MAX_RESOURCES = 500;
@@ -80,8 +80,8 @@ console.log(table(
     (1000 * measured.synthSeconds / measured.routes).toFixed(0),
     measured.peakRssMegabytes.toFixed(0),
     (measured.criticalPathSeconds / 60).toFixed(1),
-    `$${measured.monthlyUsd.toFixed(2)}`,
-    `$${(measured.monthlyUsd / measured.routes).toFixed(2)}`,
+    formatUsd(measured.monthlyUsd),
+    formatUsd(measured.monthlyUsd / measured.routes),
   ]),
 ));
 
@@ -144,7 +144,7 @@ const costRows = SERVICES.flatMap((services) => {
     measured.endpoints,
     measured.consumerResources,
     measured.producerResources,
-    `$${measured.monthlyUsd.toFixed(2)}`,
+    formatUsd(measured.monthlyUsd),
     (measured.monthlyUsd / each.monthlyUsd).toFixed(2),
   ]);
 });

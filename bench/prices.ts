@@ -64,6 +64,11 @@ export function monthlyCostOf(units: BilledUnits): number {
     .reduce((sum, name) => sum + units[name] * HOURLY_PRICES[name].usd * HOURS_PER_MONTH, 0);
 }
 
+/** `amount` as the benchmark and the README print dollars: rounded to cents, with thousands separators. */
+export function formatUsd(amount: number): string {
+  return `$${(Math.round(amount * 100) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** The monthly cost of `count` things billed by the hour at `price`. */
 export function monthlyOf(price: Price, count = 1): number {
   return count * price.usd * HOURS_PER_MONTH;
