@@ -6,7 +6,7 @@
  *   ts-node --project tsconfig.dev.json scripts/cost-table.ts --check   fail if they are out of date
  */
 import { writeReadmeBlock } from './readme-block';
-import { ALTERNATIVE_PRICES as ALT, formatUsd, HOURLY_PRICES as HOURLY, HOURS_PER_MONTH, MONITORING_PRICES as MONITORING, monthlyCostOf, monthlyOf, routerUnits, USAGE_PRICES as USAGE } from '../bench/prices';
+import { ALTERNATIVE_PRICES as ALT, formatUsd as usd, HOURLY_PRICES as HOURLY, HOURS_PER_MONTH, MONITORING_PRICES as MONITORING, monthlyCostOf, monthlyOf, routerUnits, USAGE_PRICES as USAGE } from '../bench/prices';
 import { MAX_LISTENERS_PER_NLB } from '../src/private/validation';
 
 const ZONES = 2;
@@ -14,7 +14,6 @@ const ZONES = 2;
 const ALARM_METRICS_PER_TARGET_GROUP = 5;
 const SERVICES = 10;
 
-const usd = formatUsd;
 const rate = (price: { usd: number; source: string }) =>
   `[$${price.usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}](${price.source})`;
 const table = (header: string[], rows: string[][]) =>

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
-import { portAttributesOf, portNotOffered } from './private/ports';
+import { portAttributesOf } from './private/ports';
 import { listenerKeyOf, resolveRoute, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
@@ -396,8 +396,8 @@ export class PrivateLinkRoute extends Construct {
     if (!named) {
       return undefined;
     }
-    if (props.port !== undefined && portAttributesOf(named, props.port) === undefined) {
-      throw new Error(`${where}: port: ${portNotOffered(named, props.port)}`);
+    if (props.port !== undefined) {
+      portAttributesOf(where, named, props.port);
     }
     if (props.healthCheck !== undefined || props.deregistrationDelay !== undefined) {
       const prop = props.healthCheck !== undefined ? 'healthCheck' : 'deregistrationDelay';

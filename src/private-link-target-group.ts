@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { applicationHealthCheckOf } from './private/health-check';
-import { portNotOffered, portAttributesOf } from './private/ports';
+import { portAttributesOf } from './private/ports';
 import { serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
@@ -117,9 +117,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     this.vpc = props.vpc;
     this.port = props.port ?? producer.port;
     // Checked before the endpoint is made, so that a port the producer lacks leaves nothing behind.
-    if (portAttributesOf(producer, this.port) === undefined) {
-      throw new Error(`${this.node.path}: port: ${portNotOffered(producer, this.port)}`);
-    }
+    portAttributesOf(this.node.path, producer, this.port);
     const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
     if (ownProducer?.acceptanceRequired) {
       throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
@@ -173,10 +171,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     if (existing) {
       return existing;
     }
-    const attributes = portAttributesOf(this.producer, port);
-    if (attributes === undefined) {
-      throw new Error(`${this.node.path}: port: ${portNotOffered(this.producer, port)}`);
-    }
+    const attributes = portAttributesOf(this.node.path, this.producer, port);
     const targetGroup = new elbv2.ApplicationTargetGroup(this, port === this.producer.port ? 'TargetGroup' : `TargetGroup${port}`, {
       vpc: this.vpc,
       port,
