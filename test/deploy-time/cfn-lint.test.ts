@@ -7,6 +7,7 @@ import { ThreeVpcExampleStack } from '../../integ/three-vpc-example';
 import { CFN_LINT_TIMEOUT_MS, cfnLint, CfnLintFinding, describeFinding } from '../../scripts/cfn-lint';
 import { AlbPrivateLinkRouter } from '../../src';
 import { consumerStack, producer } from '../fixtures';
+import { EVERY_OPTION_REGIONS, everyOptionApp } from './every-option-app';
 
 /*
  * Runs cfn-lint (the AWS CloudFormation linter, `pip install cfn-lint`) over the templates the
@@ -45,7 +46,7 @@ function expectNoErrorsOrNewWarnings(findings: CfnLintFinding[]): void {
 let tmpDir: string;
 /** Allowed warning IDs seen so far, to check the allow-list has no stale entries. */
 const warningsSeen = new Set<string>();
-const BATCHES = 3;
+const BATCHES = 5;
 let batchesLinted = 0;
 
 beforeAll(() => {
@@ -94,6 +95,13 @@ test('a router with HTTPS, access logs, deletion protection and a host route lin
   } finally {
     fs.rmSync(assembly.directory, { recursive: true, force: true });
   }
+  batchesLinted++;
+}, TEST_TIMEOUT_MS);
+
+test.each(Object.entries(EVERY_OPTION_REGIONS))('the app with every option lints clean in its %s Region', (_which, region) => {
+  const assembly = everyOptionApp(path.join(tmpDir, `every-option-${region}.out`)).synth();
+  const templateFiles = assembly.stacks.filter((stack) => stack.environment.region === region).map((stack) => stack.templateFullPath);
+  expectNoErrorsOrNewWarnings(cfnLint(templateFiles, region));
   batchesLinted++;
 }, TEST_TIMEOUT_MS);
 

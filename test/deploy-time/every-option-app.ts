@@ -1,0 +1,104 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../../src';
+import { consumerVpc, producer } from '../fixtures';
+
+const ACCOUNT = '111111111111';
+/** The Regions of the app's stacks: services and edge in one, a second producer in the other. */
+export const EVERY_OPTION_REGIONS = { home: 'eu-west-1', remote: 'us-east-1' } as const;
+
+/** Zone names of each Region, as a context lookup would find them, so the stacks need no account. */
+function zoneContext(): Record<string, string[]> {
+  return Object.fromEntries(Object.values(EVERY_OPTION_REGIONS).map((region) => [
+    `availability-zones:account=${ACCOUNT}:region=${region}`, ['a', 'b', 'c'].map((zone) => `${region}${zone}`),
+  ]));
+}
+
+/**
+ * An app that uses every option the library has, in the shapes users combine them: a services
+ * stack whose producer serves three ports (instances, an internal ALB of the team's own, Fargate
+ * tasks), a producer in another Region, and an edge stack whose HTTPS router reaches them by path
+ * and host, with access logs, deletion protection, an import by service name and monitoring. For
+ * cfn-lint and for reviews of the templates against the AWS documentation.
+ */
+export function everyOptionApp(outdir?: string): App {
+  const app = new App({ outdir, context: zoneContext() });
+  const home = { account: ACCOUNT, region: EVERY_OPTION_REGIONS.home };
+
+  const services = new Stack(app, 'EveryOptionServices', { env: home });
+  const web = producer(services, 'Web', 2, 3);
+  const teamAlb = new elbv2.ApplicationLoadBalancer(services, 'TeamAlb', { vpc: web.vpc, internetFacing: false });
+  teamAlb.addListener('Http', { port: 8081, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+  const taskDefinition = new ecs.FargateTaskDefinition(services, 'OrdersTask');
+  taskDefinition.addContainer('web', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+    portMappings: [{ containerPort: 8082 }],
+  });
+  const ordersTasks = new ecs.FargateService(services, 'OrdersTasks', {
+    cluster: new ecs.Cluster(services, 'Cluster', { vpc: web.vpc }),
+    taskDefinition,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    securityGroups: [new ec2.SecurityGroup(services, 'OrdersTasksSecurityGroup', { vpc: web.vpc, allowAllOutbound: false })],
+    circuitBreaker: { rollback: true },
+    minHealthyPercent: 100,
+  });
+  const shop = new PrivateLinkProducer(services, 'Shop', {
+    vpc: web.vpc,
+    instances: web.instances,
+    port: 8080,
+    healthCheck: { path: '/health', interval: Duration.seconds(10), healthyThresholdCount: 2 },
+    deregistrationDelay: Duration.seconds(30),
+    allowedPrincipals: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:root`)],
+    deletionProtection: true,
+  });
+  shop.addPort(8081, { applicationLoadBalancer: teamAlb, healthCheck: { path: '/health' } });
+  shop.addPort(8082, { ecsServices: [ordersTasks], deregistrationDelay: Duration.seconds(60) });
+
+  const remote = new Stack(app, 'EveryOptionRemote', { env: { account: ACCOUNT, region: EVERY_OPTION_REGIONS.remote } });
+  const remoteWeb = producer(remote, 'Web', 1, 2);
+  const reports = new PrivateLinkProducer(remote, 'Reports', {
+    vpc: remoteWeb.vpc,
+    instances: remoteWeb.instances,
+    allowedRegions: [EVERY_OPTION_REGIONS.home],
+  });
+
+  const edge = new Stack(app, 'EveryOptionEdge', { env: home, crossRegionReferences: true });
+  const router = new AlbPrivateLinkRouter(edge, 'Router', {
+    vpc: consumerVpc(edge, 'Vpc', 3),
+    certificates: [elbv2.ListenerCertificate.fromArn(`arn:aws:acm:${home.region}:${ACCOUNT}:certificate/0123abcd-0123-4567-89ab-0123456789ab`)],
+    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    accessLogs: true,
+    accessLogsPrefix: 'router',
+    accessLogsRetention: Duration.days(30),
+    deletionProtection: true,
+    maxRoutes: 20,
+    routes: [
+      { path: '/shop', producer: shop },
+      { path: '/team', producer: shop, port: 8081, stripPathPrefix: true },
+      { hosts: ['orders.example.com'], producer: shop, port: 8082 },
+      { path: '/reports', producer: reports },
+      { path: '/legacy/*.html', priority: 5, producerVpc: web.vpc, instances: web.instances, port: 8080, healthCheck: { path: '/health' } },
+    ],
+  });
+  router.addRoute({
+    path: '/partner',
+    producer: PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'Partner', {
+      endpointServiceName: `com.amazonaws.vpce.${home.region}.vpce-svc-0123456789abcdef0`,
+      port: 443,
+      healthCheck: { path: '/ping', healthyHttpCodes: '200-299' },
+    }),
+  });
+  const key = new kms.Key(edge, 'AlarmKey', { enableKeyRotation: true });
+  new RouterMonitoring(edge, 'Monitoring', {
+    router,
+    alarmTopic: new sns.Topic(edge, 'OnCall', { masterKey: key }),
+    dashboardName: 'every-option-router',
+    watchProducersInOtherStacks: true,
+  });
+  return app;
+}
