@@ -1,8 +1,9 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { routeAdded } from './private/route-observers';
@@ -76,12 +77,16 @@ export interface AlbPrivateLinkRouterProps {
   readonly certificates?: elbv2.IListenerCertificate[];
 
   /**
-   * The TLS security policy of the HTTPS listener. Needs `certificates`. The default is set
-   * explicitly: left out, the ELB API would choose ELBSecurityPolicy-2016-08, which allows TLS 1.0.
+   * The TLS security policy of the HTTPS listener. Needs `certificates`. Never weaker than
+   * aws-cdk-lib's own default: left out, the ELB API would choose ELBSecurityPolicy-2016-08,
+   * which allows TLS 1.0, so without the feature flag the router sets RECOMMENDED_TLS itself.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
-   * @default - `SslPolicy.RECOMMENDED_TLS`, which is ELBSecurityPolicy-TLS13-1-2-2021-06
-   * (TLS 1.3 and 1.2) in aws-cdk-lib 2.257
+   * @default - with the feature flag `@aws-cdk/aws-elasticloadbalancingv2:usePostQuantumTlsPolicy`
+   * (on in apps made by `cdk init`), aws-cdk-lib's default for it: `SslPolicy.TLS13_12_PQ`,
+   * ELBSecurityPolicy-TLS13-1-2-PQ-2025-09 (TLS 1.3 and 1.2 with post-quantum key exchange) in
+   * aws-cdk-lib 2.257; without it, `SslPolicy.RECOMMENDED_TLS`, ELBSecurityPolicy-TLS13-1-2-2021-06
+   * (TLS 1.3 and 1.2), where aws-cdk-lib would set none
    */
   readonly sslPolicy?: elbv2.SslPolicy;
 
@@ -289,7 +294,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       port: listenerPort,
       protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
       certificates: props.certificates,
-      sslPolicy: https ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      sslPolicy: https ? props.sslPolicy ?? this.defaultSslPolicy() : undefined,
       open,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, {
         contentType: 'text/plain',
@@ -410,6 +415,15 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
     Annotations.of(added).addWarningV2('cdk-alb-privatelink-router:duplicateProducer',
       `${added.node.path}: producerVpc: the route creates a producer for the same targets, port and settings as route '${first}': two Network Load Balancers, endpoint services and endpoints where one would do. Create one PrivateLinkProducer and give it to both routes as 'producer'.`);
+  }
+
+  /**
+   * The TLS policy when none is given: none with the post-quantum feature flag, so that
+   * aws-cdk-lib picks its post-quantum policy (and any stronger one a later version picks);
+   * RECOMMENDED_TLS otherwise, where aws-cdk-lib would leave the ELB API's TLS 1.0 default.
+   */
+  private defaultSslPolicy(): elbv2.SslPolicy | undefined {
+    return FeatureFlags.of(this).isEnabled(cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY) ? undefined : elbv2.SslPolicy.RECOMMENDED_TLS;
   }
 
   /** Checks the HTTPS props; returns whether the listener is HTTPS. */

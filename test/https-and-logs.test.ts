@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { consumerStack, logicalId, producer, securityGroupRules } from './fixtures';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { consumerStack, consumerVpc, logicalId, producer, securityGroupRules } from './fixtures';
 import { acknowledgements, failingControls, findings } from './judges';
 import { AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer } from '../src';
 
@@ -56,6 +57,30 @@ describe('HTTPS', () => {
       ListenerArn: { Ref: logicalId(stack, router.listener) },
       Certificates: [{ CertificateArn: second }],
     });
+  });
+
+  test('with the post-quantum feature flag on, the default policy is aws-cdk-lib\'s post-quantum TLS 1.3/1.2 policy', () => {
+    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: true } }), 'Test');
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+    });
+  });
+
+  test('with the post-quantum feature flag off, the default policy is RECOMMENDED_TLS, not the ELB API\'s TLS 1.0 default', () => {
+    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: false } }), 'Test');
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+  });
+
+  test('an explicit sslPolicy wins over the post-quantum feature flag', () => {
+    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: true } }), 'Test');
+    new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates, sslPolicy: elbv2.SslPolicy.TLS13_13 });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06' });
   });
 
   test('sslPolicy chooses the TLS policy', () => {
