@@ -1,4 +1,4 @@
-import { Annotations, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -20,6 +20,15 @@ export interface RouterMonitoringProps {
   /**
    * The SNS topic every alarm notifies when it fires and when it recovers.
    *
+   * CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key
+   * `alias/aws/sns`, whose key policy does not let them use it: such a topic of the app (its
+   * `masterKey`, or its `CfnTopic`'s `KmsMasterKeyId`, as the alias name or its ARN) fails
+   * synthesis. An imported topic's key cannot be seen; make sure it is unencrypted or encrypted
+   * with a customer managed key whose policy allows `cloudwatch.amazonaws.com`
+   * `kms:Decrypt` and `kms:GenerateDataKey*`.
+   *
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+   * @see https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
    * @default - none: the alarms change state without notifying anyone
    */
   readonly alarmTopic?: sns.ITopic;
@@ -28,13 +37,18 @@ export interface RouterMonitoringProps {
    * The period of the alarms' metrics. ELB publishes its metrics every 60 seconds, so a
    * multiple of one minute.
    *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
    * @default Duration.minutes(1)
    */
   readonly period?: Duration;
 
   /**
-   * How many consecutive periods must breach before an alarm fires.
+   * How many consecutive periods must breach before an alarm fires. The health alarms
+   * (`NoHealthyEndpoint`, `NoHealthyTarget`) wait at least as long as a new target needs to turn
+   * healthy (see `targetStartupTime`), so they may take more. CloudWatch caps `period` times
+   * the periods at one day, or seven days for a period of an hour or more.
    *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
    * @default 3
    */
   readonly evaluationPeriods?: number;
@@ -56,11 +70,29 @@ export interface RouterMonitoringProps {
   readonly errorRateMinimumRequests?: number;
 
   /**
-   * The name of the CloudWatch dashboard.
+   * The name of the first CloudWatch dashboard; the next ones, made when the rows exceed one
+   * dashboard, get `-2`, `-3`, ... appended. 1 to 255 characters (with the suffix) of A-Z, a-z,
+   * 0-9, `-` and `_`.
    *
-   * @default - a name CloudFormation generates
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+   * @default - names CloudFormation generates
    */
   readonly dashboardName?: string;
+
+  /**
+   * How long a new target may take, from its registration, to answer health checks (boot,
+   * start the service; ELB itself can take a few minutes to start checking). The health alarms
+   * wait this long plus the time the NLB's and the ALB's health checks take to mark a target
+   * healthy (interval times healthy threshold, each), so that a deploy that adds a route, a
+   * port or a target group, or replaces an endpoint, does not page: with the default checks
+   * (30 seconds, 5 checks) that is 5 + 2.5 + 2.5 = 10 minutes. A target that takes longer still
+   * fires them; a real outage fires them after that window too.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+   * @default Duration.minutes(5)
+   */
+  readonly targetStartupTime?: Duration;
 
   /**
    * Whether to watch the NLB of a producer in another stack of the app too (same account and
@@ -75,15 +107,89 @@ export interface RouterMonitoringProps {
   readonly watchProducersInOtherStacks?: boolean;
 }
 
-/** At most this many routes are named in an alarm's description, which CloudFormation caps at 1,024 characters. */
-const ROUTES_NAMED_PER_ALARM = 5;
+/** At most this many routes are named in an alarm's description or a row's titles. */
+const ROUTES_NAMED = 5;
 
-/** The routes of one target group, for an alarm's description: sorted, so that their order does not matter. */
-function labelOf(routes: PrivateLinkRoute[]): string {
+/**
+ * CloudFormation's cap on an alarm's description.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html
+ */
+const MAX_ALARM_DESCRIPTION = 1024;
+
+/** The longest list of routes a row's titles carry, so that long host names cannot swell the dashboard's body. */
+const MAX_ROW_LABEL = 120;
+
+/**
+ * CloudWatch's quotas on one dashboard: widgets and metrics (a math expression's inputs count).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
+ */
+const MAX_WIDGETS_PER_DASHBOARD = 500;
+const MAX_METRICS_PER_DASHBOARD = 2500;
+
+/** A dashboard's first row (the ALB), and a target group's row, in widgets and metrics. */
+const HEADER_WIDGETS = 2;
+const HEADER_METRICS = 2;
+const ROW_WIDGETS = 5;
+const ROW_METRICS = 3 + 4 + 2 + 2 + 1;
+
+/** The target groups' rows that fit on one dashboard under its first row: 99. */
+const ROWS_PER_DASHBOARD = Math.min(
+  Math.floor((MAX_WIDGETS_PER_DASHBOARD - HEADER_WIDGETS) / ROW_WIDGETS),
+  Math.floor((MAX_METRICS_PER_DASHBOARD - HEADER_METRICS) / ROW_METRICS),
+);
+
+/**
+ * PutDashboard's rule for a dashboard's name.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+ */
+const MAX_DASHBOARD_NAME = 255;
+const DASHBOARD_NAME_CHARACTERS = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * The longest an alarm may evaluate: period times evaluation periods is at most one day, or
+ * seven days for a period of an hour or more.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+ */
+function maxEvaluationSecondsOf(periodSeconds: number): number {
+  return periodSeconds < 3600 ? 86_400 : 604_800;
+}
+
+/**
+ * ELB's health-check defaults (interval 30 s, healthy threshold 5, for ALB target groups of type
+ * ip and for NLB target groups) and the largest values it accepts (300 s, 10), which stand in
+ * for a setting that is a token.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+ */
+const DEFAULT_HEALTH_CHECK_INTERVAL = 30;
+const DEFAULT_HEALTHY_THRESHOLD = 5;
+const MAX_HEALTH_CHECK_INTERVAL = 300;
+const MAX_HEALTHY_THRESHOLD = 10;
+
+/** The seconds a new target needs to pass `healthCheck` enough times to count as healthy. */
+function secondsToHealthyOf(healthCheck: elbv2.HealthCheck): number {
+  const interval = healthCheck.interval?.toSeconds({ integral: false }) ?? DEFAULT_HEALTH_CHECK_INTERVAL;
+  const threshold = healthCheck.healthyThresholdCount ?? DEFAULT_HEALTHY_THRESHOLD;
+  return (Token.isUnresolved(interval) ? MAX_HEALTH_CHECK_INTERVAL : interval)
+    * (Token.isUnresolved(threshold) ? MAX_HEALTHY_THRESHOLD : threshold);
+}
+
+/** `text` cut to `max` characters. */
+function fit(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/** The routes of one target group: the first five, sorted, so that their order does not matter. */
+function namesOf(routes: PrivateLinkRoute[]): string {
   const labels = routes.map((route) => routeLabelOf(route)).sort();
-  const named = labels.slice(0, ROUTES_NAMED_PER_ALARM).join(', ');
-  const more = labels.length > ROUTES_NAMED_PER_ALARM ? ` and ${labels.length - ROUTES_NAMED_PER_ALARM} more` : '';
-  return `${labels.length === 1 ? 'Route' : 'Routes'} ${named}${more}`;
+  const named = labels.slice(0, ROUTES_NAMED).join(', ');
+  return labels.length > ROUTES_NAMED ? `${named} and ${labels.length - ROUTES_NAMED} more` : named;
+}
+
+/** The routes of one target group, for an alarm's description. */
+function labelOf(routes: PrivateLinkRoute[]): string {
+  return `${routes.length === 1 ? 'Route' : 'Routes'} ${namesOf(routes)}`;
 }
 
 /** The alarms of one ALB target group, and the routes forwarding to it. */
@@ -93,15 +199,16 @@ interface WatchedTargetGroup {
 }
 
 /**
- * Alarms and a dashboard for the routes of an `AlbPrivateLinkRouter`, opt-in. Each route gets
- * alarms for no healthy endpoint address (the ALB's side), no healthy target (the producer's
- * NLB, for a producer of the app in the monitoring's stack) and its error rate, and one
- * dashboard row; routes added to the router later are watched too. Routes that forward to one
- * ALB target group (one producer and port) share its alarms, so one failure notifies once.
+ * Alarms and dashboards for the routes of an `AlbPrivateLinkRouter`, opt-in. Each ALB target
+ * group the routes forward to (one producer and port) gets alarms for no healthy endpoint
+ * address (the ALB's side), no healthy target (the producer's NLB, for a producer of the app in
+ * the monitoring's stack) and its error rate, shared by the routes on it so that one failure
+ * notifies once, and one dashboard row; routes added to the router later are watched too.
  *
  * Alarms are named after the route whose target group they watch (or, for a group the router
  * shares between routes, after the group), so adding, removing or reordering routes leaves the
- * other routes' alarms as they are.
+ * other routes' alarms as they are. A dashboard holds 99 rows, within CloudWatch's 500 widgets
+ * and 2,500 metrics; more rows go to further dashboards (`Dashboard2`, ...).
  *
  * @example
  * import * as sns from 'aws-cdk-lib/aws-sns';
@@ -120,7 +227,7 @@ export class RouterMonitoring extends Construct {
   /** The router whose routes are watched. */
   public readonly router: AlbPrivateLinkRouter;
 
-  /** The dashboard: a row for the ALB, then a row per route. */
+  /** The first dashboard: a row for the ALB, then a row per watched ALB target group. */
   public readonly dashboard: cloudwatch.Dashboard;
 
   private readonly alarmTopic?: sns.ITopic;
@@ -128,9 +235,13 @@ export class RouterMonitoring extends Construct {
   private readonly evaluationPeriods: number;
   private readonly errorRateThreshold: number;
   private readonly errorRateMinimumRequests: number;
+  private readonly targetStartupSeconds: number;
+  private readonly dashboardName?: string;
   private readonly watchProducersInOtherStacks: boolean;
   /** The watched ALB target groups. */
   private readonly targetGroups = new Map<elbv2.IApplicationTargetGroup, WatchedTargetGroup>();
+  private readonly allDashboards: cloudwatch.Dashboard[] = [];
+  private rowsOnLastDashboard = 0;
 
   constructor(scope: Construct, id: string, props: RouterMonitoringProps) {
     super(scope, id);
@@ -140,26 +251,19 @@ export class RouterMonitoring extends Construct {
     this.evaluationPeriods = props.evaluationPeriods ?? 3;
     this.errorRateThreshold = props.errorRateThreshold ?? 5;
     this.errorRateMinimumRequests = props.errorRateMinimumRequests ?? 10;
+    this.targetStartupSeconds = this.validate(props.targetStartupTime ?? Duration.minutes(5));
+    this.dashboardName = props.dashboardName;
     this.watchProducersInOtherStacks = props.watchProducersInOtherStacks ?? false;
-    this.validate();
+    this.node.addValidation({ validate: () => this.validateAlarmTopic() });
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    const metrics = this.router.loadBalancer.metrics;
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'ALB: requests',
-        left: [metrics.requestCount({ period: this.period })],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        // ELB counts the 5xx answers it makes itself per load balancer, not per target group.
-        title: 'ALB: its own 5xx answers (all routes)',
-        left: [metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: this.period })],
-        width: 12,
-      }),
-    );
+    this.dashboard = this.addDashboard();
     for (const route of this.router.routes) this.monitorRoute(route);
     observeRoutes(this.router, (route) => this.monitorRoute(route));
+  }
+
+  /** Every dashboard: the first, then those for the rows that did not fit on it. */
+  public get dashboards(): cloudwatch.Dashboard[] {
+    return [...this.allDashboards];
   }
 
   /** Every alarm, of every watched route. */
@@ -178,8 +282,8 @@ export class RouterMonitoring extends Construct {
 
   /**
    * Watches one more route, such as a `PrivateLinkRoute` on a listener of your own: its alarms
-   * (unless a watched route shares its target group) and a dashboard row. The router's own
-   * routes are watched already.
+   * and dashboard row, unless a watched route shares its target group, whose alarms and row then
+   * name it too. The router's own routes are watched already.
    */
   public monitorRoute(route: PrivateLinkRoute): void {
     const existing = this.targetGroups.get(route.targetGroup);
@@ -189,11 +293,11 @@ export class RouterMonitoring extends Construct {
     const producer = this.producerSideOf(route);
     if (existing) {
       existing.routes.push(route);
-    } else {
-      const routes = [route];
-      this.targetGroups.set(route.targetGroup, { routes, alarms: this.alarmsFor(route, routes, producer) });
+      return;
     }
-    this.dashboard.addWidgets(...this.rowOf(route, producer));
+    const routes = [route];
+    this.targetGroups.set(route.targetGroup, { routes, alarms: this.alarmsFor(route, routes, producer) });
+    this.addRow(this.rowOf(route, routes, producer));
   }
 
   /**
@@ -212,24 +316,30 @@ export class RouterMonitoring extends Construct {
     } else {
       scope = new Construct(this, `TargetGroup-${stableIdOf(this, route.targetGroup.targetGroupArn)}`);
     }
-    const label = Lazy.string({ produce: () => labelOf(routes) });
+    const describe = (text: () => string) => Lazy.string({ produce: () => fit(`${labelOf(routes)}: ${text()}`, MAX_ALARM_DESCRIPTION) });
+    const healthPeriods = this.healthEvaluationPeriodsOf(route);
+    // ELB's docs: Minimum and Maximum are over the load balancer's nodes, and Maximum is the
+    // useful statistic for HealthyHostCount: below 1 means no node sees a healthy target.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
+    const healthy = { period: this.period, statistic: cloudwatch.Stats.MAXIMUM };
     return [
-      this.alarm(scope, 'NoHealthyEndpoint', {
-        metric: route.metricHealthyHostCount({ period: this.period, statistic: cloudwatch.Stats.MINIMUM }),
+      this.alarm(scope, 'NoHealthyEndpoint', healthPeriods, {
+        metric: route.metricHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // ELB reports a target group's health every minute; no data means no target at all.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: `${label}: no address of the interface endpoint passes the ALB's health check, which goes through the endpoint and the producer's NLB to a target. Requests fail, or go to failing targets.`,
+        alarmDescription: describe(() => `no address of the interface endpoint passes the ALB's health check, which goes through the endpoint and the producer's NLB to a target. Requests fail, or go to failing targets.`),
       }),
-      ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', {
-        metric: route.metricProducerHealthyHostCount({ period: this.period, statistic: cloudwatch.Stats.MINIMUM }),
+      ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', healthPeriods, {
+        metric: route.metricProducerHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: `${label}: no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`,
+        alarmDescription: describe(() => `no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`),
       })]),
-      this.alarm(scope, 'ErrorRate', {
+      this.alarm(scope, 'ErrorRate', this.evaluationPeriods, {
         metric: new cloudwatch.MathExpression({
           expression: `IF(FILL(requests, 0) >= ${this.errorRateMinimumRequests}, errorRate, 0)`,
           usingMetrics: {
@@ -241,9 +351,31 @@ export class RouterMonitoring extends Construct {
         threshold: this.errorRateThreshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `${label}: more than ${this.errorRateThreshold}% of the requests (of at least ${this.errorRateMinimumRequests} in ${this.period.toHumanString()}) got a 5xx from the service or could not connect to the interface endpoint.`,
+        alarmDescription: describe(() => `more than ${this.errorRateThreshold}% of the requests (of at least ${this.errorRateMinimumRequests} in ${this.period.toHumanString()}) got a 5xx from the service or could not connect to the interface endpoint.`),
       }),
     ];
+  }
+
+  /**
+   * The periods the health alarms of `route`'s target group evaluate: at least
+   * `evaluationPeriods`, and enough to cover the time a new target needs to turn healthy on both
+   * sides (`targetStartupTime`, then the NLB's checks, then the ALB's), so that a deploy does not
+   * page.
+   */
+  private healthEvaluationPeriodsOf(route: PrivateLinkRoute): number {
+    const producer = route.producer;
+    // An imported producer's NLB checks with the settings its ALB target group was given.
+    const producerHealthCheck = PrivateLinkProducer.isPrivateLinkProducer(producer)
+      ? producer.targetGroupFor(route.port).healthCheck
+      : route.targetGroup.healthCheck;
+    const window = this.targetStartupSeconds + secondsToHealthyOf(producerHealthCheck) + secondsToHealthyOf(route.targetGroup.healthCheck);
+    const seconds = this.period.toSeconds();
+    const periods = Math.max(this.evaluationPeriods, Math.ceil(window / seconds));
+    const max = maxEvaluationSecondsOf(seconds);
+    if (periods * seconds > max) {
+      throw new Error(`${this.node.path}: targetStartupTime: route '${routeLabelOf(route)}' needs ${window} seconds for a new target to turn healthy (${this.targetStartupSeconds} of startup plus its health checks), so its health alarms would evaluate ${periods} periods of ${seconds} seconds, more than CloudWatch's ${max}; shorten targetStartupTime or the health checks' interval or healthy threshold.`);
+    }
+    return periods;
   }
 
   /** A route's construct ID under the router; a route elsewhere is known by its whole path. */
@@ -252,8 +384,8 @@ export class RouterMonitoring extends Construct {
   }
 
   /** An alarm over `evaluationPeriods`, notifying the topic, if any. */
-  private alarm(scope: Construct, id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(scope, id, { ...props, evaluationPeriods: this.evaluationPeriods });
+  private alarm(scope: Construct, id: string, evaluationPeriods: number, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, id, { ...props, evaluationPeriods });
     if (this.alarmTopic) {
       const action = new actions.SnsAction(this.alarmTopic);
       alarm.addAlarmAction(action);
@@ -262,9 +394,66 @@ export class RouterMonitoring extends Construct {
     return alarm;
   }
 
-  /** The dashboard row of one route: traffic, error rate, both sides' health, response time. */
-  private rowOf(route: PrivateLinkRoute, producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
-    const label = routeLabelOf(route);
+  /**
+   * A dashboard, the first named `Dashboard` (so its logical ID stays as before pages), the next
+   * `Dashboard<n>`, each opening with the ALB's row.
+   */
+  private addDashboard(): cloudwatch.Dashboard {
+    const number = this.allDashboards.length + 1;
+    const dashboard = new cloudwatch.Dashboard(this, number === 1 ? 'Dashboard' : `Dashboard${number}`, {
+      dashboardName: this.dashboardNameOf(number),
+    });
+    const metrics = this.router.loadBalancer.metrics;
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'ALB: requests',
+        left: [metrics.requestCount({ period: this.period })],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        // ELB counts the 5xx answers it makes itself per load balancer, not per target group.
+        title: 'ALB: its own 5xx answers (all routes)',
+        left: [metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: this.period })],
+        width: 12,
+      }),
+    );
+    this.allDashboards.push(dashboard);
+    this.rowsOnLastDashboard = 0;
+    return dashboard;
+  }
+
+  /** The name of dashboard `number`: `dashboardName`, with `-<number>` from the second on. */
+  private dashboardNameOf(number: number): string | undefined {
+    const base = this.dashboardName;
+    if (base === undefined) return undefined;
+    const name = number === 1 ? base : `${base}-${number}`;
+    if (Token.isUnresolved(base)) return name;
+    if (base.length === 0) {
+      throw new Error(`${this.node.path}: dashboardName: is empty; give 1 to ${MAX_DASHBOARD_NAME} characters, or leave it out for generated names.`);
+    }
+    if (!DASHBOARD_NAME_CHARACTERS.test(base)) {
+      throw new Error(`${this.node.path}: dashboardName: ${JSON.stringify(base)} has characters CloudWatch does not accept in a dashboard's name; use only A-Z, a-z, 0-9, '-' and '_'.`);
+    }
+    if (name.length > MAX_DASHBOARD_NAME) {
+      const which = number === 1 ? '' : ` (dashboard ${number}, for the rows past ${(number - 1) * ROWS_PER_DASHBOARD} target groups, adds '-${number}')`;
+      throw new Error(`${this.node.path}: dashboardName: '${name}' is ${name.length} characters${which}, more than CloudWatch's ${MAX_DASHBOARD_NAME}; shorten it.`);
+    }
+    return name;
+  }
+
+  /** Adds a row to the last dashboard, or to a new one when the last is full. */
+  private addRow(widgets: cloudwatch.IWidget[]): void {
+    if (this.rowsOnLastDashboard === ROWS_PER_DASHBOARD) this.addDashboard();
+    this.allDashboards[this.allDashboards.length - 1].addWidgets(...widgets);
+    this.rowsOnLastDashboard++;
+  }
+
+  /**
+   * The dashboard row of one ALB target group, titled with `routes` (which grows as more routes
+   * on it are watched): traffic, error rate, both sides' health, response time.
+   */
+  private rowOf(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
+    const label = Lazy.string({ produce: () => fit(namesOf(routes), MAX_ROW_LABEL) });
     const period = { period: this.period };
     const producerWidget = typeof producer === 'string'
       ? new cloudwatch.TextWidget({ markdown: `**${label}**: ${producer}`, width: 4, height: 6 })
@@ -282,7 +471,7 @@ export class RouterMonitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `${label}: error rate (%)`,
-        left: [route.metricErrorRate(period)],
+        left: [route.metricErrorRate({ ...period, label: 'errors (%)' })],
         leftAnnotations: [{ value: this.errorRateThreshold, label: 'alarm threshold' }],
         width: 6,
       }),
@@ -324,22 +513,57 @@ export class RouterMonitoring extends Construct {
     return reason;
   }
 
-  private validate(): void {
+  /** Throws for a prop CloudWatch would reject; returns `targetStartupTime` in seconds. */
+  private validate(targetStartupTime: Duration): number {
     const where = this.node.path;
+    const seconds = this.period.toSeconds({ integral: false });
+    if (Token.isUnresolved(seconds) || !(seconds >= 60) || seconds % 60 !== 0) {
+      const got = Token.isUnresolved(seconds) ? 'a token' : this.period.toHumanString();
+      throw new Error(`${where}: period: must be a whole number of minutes known at synth time, since ELB publishes its metrics every minute; got ${got}.`);
+    }
     validateSynthTimeNumber(where, 'evaluationPeriods', this.evaluationPeriods);
-    if (!Number.isInteger(this.evaluationPeriods) || this.evaluationPeriods < 1) {
+    if (!Number.isSafeInteger(this.evaluationPeriods) || this.evaluationPeriods < 1) {
       throw new Error(`${where}: evaluationPeriods: must be a whole number of at least 1, got ${this.evaluationPeriods}.`);
     }
+    const max = maxEvaluationSecondsOf(seconds);
+    if (this.evaluationPeriods * seconds > max) {
+      throw new Error(`${where}: evaluationPeriods: ${this.evaluationPeriods} periods of ${seconds} seconds are ${this.evaluationPeriods * seconds} seconds, more than the ${max} CloudWatch lets an alarm evaluate (one day for a period under an hour, seven days otherwise); use fewer or shorter periods.`);
+    }
     validateSynthTimeNumber(where, 'errorRateThreshold', this.errorRateThreshold);
-    if (this.errorRateThreshold <= 0 || this.errorRateThreshold >= 100) {
+    if (!(this.errorRateThreshold > 0 && this.errorRateThreshold < 100)) {
       throw new Error(`${where}: errorRateThreshold: is a percentage of requests, from above 0 to below 100, got ${this.errorRateThreshold}.`);
     }
     validateSynthTimeNumber(where, 'errorRateMinimumRequests', this.errorRateMinimumRequests);
-    if (!Number.isInteger(this.errorRateMinimumRequests) || this.errorRateMinimumRequests < 1) {
+    if (!Number.isSafeInteger(this.errorRateMinimumRequests) || this.errorRateMinimumRequests < 1) {
       throw new Error(`${where}: errorRateMinimumRequests: must be a whole number of at least 1, got ${this.errorRateMinimumRequests}.`);
     }
-    if (Token.isUnresolved(this.period.toSeconds()) || this.period.toSeconds() < 60 || this.period.toSeconds() % 60 !== 0) {
-      throw new Error(`${where}: period: must be a whole number of minutes known at synth time, since ELB publishes its metrics every minute; got ${this.period.toHumanString()}.`);
+    const startup = targetStartupTime.toSeconds({ integral: false });
+    if (Token.isUnresolved(startup) || !(startup >= 0) || Math.ceil(startup / seconds) * seconds > max) {
+      const got = Token.isUnresolved(startup) ? 'a token' : targetStartupTime.toHumanString();
+      throw new Error(`${where}: targetStartupTime: must be known at synth time and leave the health alarms within the ${max} seconds CloudWatch lets an alarm evaluate with a period of ${seconds} seconds; got ${got}.`);
     }
+    return startup;
   }
+
+  /**
+   * An error if the alarm topic is a topic of the app encrypted with the AWS managed key, whose
+   * key policy CloudWatch alarms cannot use: written as the alias, its ARN, or a key from either.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+   */
+  private validateAlarmTopic(): string[] {
+    const topic = this.alarmTopic?.node.defaultChild;
+    if (!CfnResource.isCfnResource(topic) || topic.cfnResourceType !== sns.CfnTopic.CFN_RESOURCE_TYPE_NAME) return [];
+    const key: unknown = Stack.of(topic).resolve((topic as sns.CfnTopic).kmsMasterKeyId);
+    // An ARN formatted in the stack is a join of literal parts and pseudo parameters.
+    const literal = typeof key === 'string' ? key : literalPartsOf(key);
+    if (literal === undefined || !/(^|:)alias\/aws\/sns$/i.test(literal)) return [];
+    return [`${this.node.path}: alarmTopic: '${this.alarmTopic!.node.path}' is encrypted with the AWS managed key alias/aws/sns, whose key policy does not let CloudWatch alarms publish to it; use a customer managed key that allows cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*, or no encryption.`];
+  }
+}
+
+/** The literal text of an `Fn::Join` with the empty separator, with its other parts left out. */
+function literalPartsOf(value: unknown): string | undefined {
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return undefined;
+  return join[1].map((part) => (typeof part === 'string' ? part : '')).join('');
 }
