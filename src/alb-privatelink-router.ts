@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
+import { asRouteError } from './private/route-errors';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { routeAdded } from './private/route-observers';
+import { validateConstructId } from './private/router-validation';
 import { withSharedTargetGroups } from './private/target-group-sharing';
 import { TARGET_PROPS, validatePort } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
@@ -344,12 +346,16 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    */
   public addRoute(route: AddPrivateLinkRouteOptions): PrivateLinkRoute {
     const label = routeLabelOf(route);
+    const derivedId = route.id ?? routeIdOf(route);
+    const idIsValid = validateConstructId(derivedId);
+    // What the user wrote first: a bad host or path also makes a bad derived ID, and is the cause.
+    resolveRoute(idIsValid ? `${this.node.path}/${derivedId}` : this.node.path, route);
     const listenerRoutes = routesOnListener(this, this.listener);
     if (listenerRoutes.length >= this.maxRoutes) {
       throw new Error(`${this.node.path}: maxRoutes: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes (and, for routes with producers of their own, the quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC).`);
     }
-    const id = route.id ?? routeIdOf(route);
-    if (id.length === 0 || id.includes('/')) {
+    const id = derivedId;
+    if (!idIsValid) {
       throw new Error(`${this.node.path}: id: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
     }
     const taken = this.node.tryFindChild(id);
@@ -372,7 +378,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       endpointSecurityGroup: this.endpointSecurityGroup,
       deletionProtection: this.deletionProtection,
       allowedPrincipals: this.allowedPrincipals,
-    }, (producer, port) => this.sharedTargetGroupFor(producer, port));
+    }, (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath));
     let added: PrivateLinkRoute;
     try {
       added = new PrivateLinkRoute(this, id, props);
@@ -498,7 +504,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    * them (with the group for its `port`) and named after the producer, its groups after their
    * ports, so that they stay whichever routes use them.
    */
-  private sharedTargetGroupFor(producer: IPrivateLinkProducer, port: number): PrivateLinkTargetGroup {
+  private sharedTargetGroupFor(producer: IPrivateLinkProducer, port: number, routePath: string): PrivateLinkTargetGroup {
     const id = `PrivateLink${Names.nodeUniqueId(producer.node)}`;
     const existing = this.node.tryFindChild(id);
     if (existing instanceof PrivateLinkTargetGroup) {
@@ -508,14 +514,14 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: id: a route has the construct ID '${id}', which the router gives the endpoint of producer '${producer.node.path}'; give that route another 'id'.`);
     }
     try {
-      return new PrivateLinkTargetGroup(this, id, {
+      return asRouteError(routePath, `${this.node.path}/${id}`, () => new PrivateLinkTargetGroup(this, id, {
         vpc: this.vpc,
         producer,
         port,
         endpointSubnets: this.endpointSubnets,
         loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
         endpointSecurityGroup: this.endpointSecurityGroup,
-      });
+      }));
     } catch (error) {
       // Otherwise the next route naming the producer would find the half-built group.
       this.node.tryRemoveChild(id);

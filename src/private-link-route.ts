@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
 import { portAttributesOf } from './private/ports';
+import { asRouteError } from './private/route-errors';
 import { listenerKeyOf, resolveRoute, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
@@ -237,16 +238,17 @@ export class PrivateLinkRoute extends Construct {
     this.producer = named ?? this.createProducer(props);
     this.port = props.port ?? props.privateLinkTargetGroup?.port ?? this.producer.port;
     this.privateLinkTargetGroup = props.privateLinkTargetGroup
-      ?? (named && sharedTargetGroupSourceOf(props)?.(named, this.port))
-      ?? new PrivateLinkTargetGroup(this, 'PrivateLink', {
+      ?? (named && sharedTargetGroupSourceOf(props)?.(named, this.port, where))
+      ?? asRouteError(where, `${where}/PrivateLink`, () => new PrivateLinkTargetGroup(this, 'PrivateLink', {
         vpc: props.vpc,
         producer: this.producer,
         port: this.port,
         endpointSubnets: props.endpointSubnets,
         endpointSecurityGroup: props.endpointSecurityGroup,
         loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
-      });
-    this.targetGroup = this.privateLinkTargetGroup.targetGroupFor(this.port);
+      }));
+    const group = this.privateLinkTargetGroup;
+    this.targetGroup = asRouteError(where, group.node.path, () => group.targetGroupFor(this.port));
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
 
@@ -417,7 +419,8 @@ export class PrivateLinkRoute extends Construct {
     selectedSubnets(where, 'producerSubnets', producerVpc, producerSubnets, props.vpc);
     // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
     // builds a new producer (and endpoint) before the old one is deleted.
-    return new PrivateLinkProducer(this, `Producer${stableIdOf(this, producerVpc.vpcId)}`, {
+    const id = `Producer${stableIdOf(this, producerVpc.vpcId)}`;
+    return asRouteError(where, `${where}/${id}`, () => new PrivateLinkProducer(this, id, {
       vpc: producerVpc,
       instances: props.instances,
       autoScalingGroups: props.autoScalingGroups,
@@ -432,6 +435,9 @@ export class PrivateLinkRoute extends Construct {
       // Only this deployment's endpoint may connect, not one that anybody else in the account
       // creates to reach the instances around the ALB.
       allowedPrincipals: props.allowedPrincipals ?? [endpointCreatorOf(this)],
-    });
+    }), PRODUCER_PROPS_OF_ROUTE);
   }
 }
+
+/** The props of a producer a route creates, under the names the route gives them. */
+const PRODUCER_PROPS_OF_ROUTE: Record<string, string> = { vpc: 'producerVpc', vpcSubnets: 'producerSubnets' };

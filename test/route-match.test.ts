@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { ListenerRoute, resolveRoute, RouteRequest, routeIdOf, validateRouteAmong } from '../src/private/route-match';
+import { ListenerRoute, patternCovers, resolveRoute, RouteRequest, routeIdOf, validateRouteAmong } from '../src/private/route-match';
 
 /** Routes are checked as the routes of one router, `Test/Router/r0`, `r1`... */
 const route = (path: string, extra: Partial<RouteRequest> = {}): RouteRequest => ({ path, ...extra });
@@ -270,5 +270,79 @@ describe('stripPathPrefix', () => {
   test.each(['/', '/api*', '/v?/x'])('is rejected for %p, which has no plain prefix', (path) => {
     expect(() => resolve(route(path, { stripPathPrefix: true })))
       .toThrow(/^Test\/Router\/r: stripPathPrefix: needs a plain prefix path other than '\/'/);
+  });
+});
+
+describe('shadowing: a route evaluated first that matches all of another route\'s requests', () => {
+  const host = (hosts: string[], path?: string, priority?: number): RouteRequest => ({ hosts, path, priority });
+  const path = (p: string, priority?: number): RouteRequest => ({ path: p, priority });
+
+  /** [first route (evaluated first), second route, whether the second can never match]. */
+  test.each<[string, RouteRequest, RouteRequest, boolean]>([
+    ['/api before /api/x', path('/api', 1), path('/api/x', 2), true],
+    ['/api* before /api/x', path('/api*', 1), path('/api/x', 2), true],
+    ['/api* before /apix', path('/api*', 1), path('/apix', 2), true],
+    ['/api before /apix', path('/api', 1), path('/apix', 2), false],
+    ['/api/* before /api (which also matches /api itself)', path('/api/*', 1), path('/api', 2), false],
+    ['/* before any path', path('/*', 1), path('/a/b/c', 2), true],
+    ['/ before a pattern', path('/', 1), path('/img/*.png', 2), true],
+    ['/img/*.png before /img/a*.png', path('/img/*.png', 1), path('/img/a*.png', 2), true],
+    ['/img/a*.png before /img/*.png', path('/img/a*.png', 1), path('/img/*.png', 2), false],
+    ['/v?/api before /v1/api (which also matches /v1/api/x)', path('/v?/api', 1), path('/v1/api', 2), false],
+    ['/v?/api* before /v1/api', path('/v?/api*', 1), path('/v1/api', 2), true],
+    ['/v?/api before /v10/api', path('/v?/api', 1), path('/v10/api', 2), false],
+    ['/v?/api before /v*/api', path('/v?/api', 1), path('/v*/api', 2), false],
+    ['/v*/api before /v?/api', path('/v*/api', 1), path('/v?/api', 2), true],
+    ['/api? before /api/v2', path('/api?', 1), path('/api/v2', 2), false],
+    ['/API before /api/x (paths are case-sensitive)', path('/API', 1), path('/api/x', 2), false],
+    ['a path route before a host route on a deeper path', path('/api', 1), host(['a.example.com'], '/api/x', 2), true],
+    ['a path route before a hosts-only route', path('/api', 1), host(['a.example.com'], undefined, 2), false],
+    ['a catch-all path route before a hosts-only route', path('/', 1), host(['a.example.com'], undefined, 2), true],
+    ['a host route before a path route for any host', host(['a.example.com'], '/', 1), path('/api', 2), false],
+    ['*.example.com before a.example.com', host(['*.example.com'], undefined, 1), host(['a.example.com'], undefined, 2), true],
+    ['*.example.com before A.Example.com (hosts are case-insensitive)', host(['*.example.com'], undefined, 1), host(['A.Example.com'], undefined, 2), true],
+    ['*.example.com before *.a.example.com', host(['*.example.com'], undefined, 1), host(['*.a.example.com'], undefined, 2), true],
+    ['*.a.example.com before *.example.com', host(['*.a.example.com'], undefined, 1), host(['*.example.com'], undefined, 2), false],
+    ['*.example.com before example.com', host(['*.example.com'], undefined, 1), host(['example.com'], undefined, 2), false],
+    ['?.example.com before a.example.com', host(['?.example.com'], undefined, 1), host(['a.example.com'], undefined, 2), true],
+    ['?.example.com before ab.example.com', host(['?.example.com'], undefined, 1), host(['ab.example.com'], undefined, 2), false],
+    ['a.example.com before b.example.com', host(['a.example.com'], undefined, 1), host(['b.example.com'], undefined, 2), false],
+    ['*.example.com before hosts of which only some it covers', host(['*.example.com'], undefined, 1), host(['a.example.com', 'b.other.com'], undefined, 2), false],
+    ['two hosts covering both of a route\'s hosts', host(['*.example.com', '*.other.com'], undefined, 1), host(['a.example.com', 'b.other.com'], undefined, 2), true],
+    ['a hosts-only route before the same host on a path', host(['a.example.com'], undefined, 1), host(['a.example.com'], '/api', 2), true],
+    ['a host on a path before the host alone', host(['a.example.com'], '/api', 1), host(['a.example.com'], undefined, 2), false],
+    ['*.example.com/api before a.example.com/api/x', host(['*.example.com'], '/api', 1), host(['a.example.com'], '/api/x', 2), true],
+    ['*.example.com/api before a.example.com/other', host(['*.example.com'], '/api', 1), host(['a.example.com'], '/other', 2), false],
+  ])('%s: shadowed %p', (_what, first, second, shadowed) => {
+    const attempt = () => validateSet(first, second);
+    if (shadowed) {
+      expect(attempt).toThrow(/^Test\/Router\/r1: priority: route '.*' \(priority 2\) would never match: route '.*' \(priority 1\) matches all its requests first/);
+    } else {
+      expect(attempt).not.toThrow();
+    }
+  });
+
+  test('the error names both routes, whichever was added first', () => {
+    expect(() => validateSet(host(['a.example.com'], undefined, 2), host(['*.example.com'], undefined, 1)))
+      .toThrow(/^Test\/Router\/r1: priority: route 'a.example.com\/' \(priority 2\) would never match: route '\*.example.com\/' \(priority 1\)/);
+  });
+
+  test('with derived priorities, a wildcard host covering another wildcard host is reported when the hash puts it first', () => {
+    const [a, b] = [resolve(host(['*.example.com'])), resolve(host(['*.a.example.com']))];
+    const shadowed = a.priority < b.priority;
+    const attempt = () => validateSet(host(['*.example.com']), host(['*.a.example.com']));
+    if (shadowed) expect(attempt).toThrow(/would never match/); else expect(attempt).not.toThrow();
+  });
+
+  test.each([
+    ['*.example.com', 'a.example.com'], ['/api*', '/api/x'], ['/a/*', '/a/b/*'], ['/v?', '/v1'], ['*', '?'], ['a*b', 'a*b*b'],
+  ])('%p covers %p', (broad, narrow) => {
+    expect(patternCovers(broad, narrow)).toBe(true);
+  });
+
+  test.each([
+    ['a.example.com', '*.example.com'], ['/api/x', '/api*'], ['/v?', '/v*'], ['?', '*'], ['/a', '/b'], ['a*b', 'a*c'],
+  ])('%p does not cover %p', (broad, narrow) => {
+    expect(patternCovers(broad, narrow)).toBe(false);
   });
 });

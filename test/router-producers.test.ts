@@ -136,7 +136,7 @@ test.each(['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailability
 describe('routes that create their producer', () => {
   test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkRouteOptions>, RegExp]>([
     ['a producer VPC but no targets', (web) => ({ producerVpc: web.vpc }),
-      /^Test\/Router\/x\/ProducerWeb[0-9A-F]{8}: instances: no targets; give at least one instance, Auto Scaling group, IP address, ECS service or Application Load Balancer/],
+      /^Test\/Router\/x: instances: no targets; give at least one instance, Auto Scaling group, IP address, ECS service or Application Load Balancer/],
     ['instances but no producer VPC', (web) => ({ instances: web.instances }), /^Test\/Router\/x: producerVpc: give the VPC of the targets/],
     ['nothing to route to', () => ({}), /^Test\/Router\/x: producer: the route has nowhere to go; give a producer, or producerVpc with instances/],
   ])('%s is rejected', (_what, target, message) => {

@@ -176,7 +176,7 @@ describe('addRoute', () => {
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
       vpc: publicOnly,
       routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
-    })).toThrow(/Test\/Router\/a\/PrivateLink: endpointSubnets: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
+    })).toThrow(/^Test\/Router\/a: endpointSubnets: VPC 'Test\/PublicOnly' has no private or isolated subnets/);
   });
 });
 

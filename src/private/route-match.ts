@@ -13,17 +13,35 @@ export interface RouteRequest {
   readonly stripPathPrefix?: boolean;
 }
 
-/** ALB limits, from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html */
-const MAX_RULE_PRIORITY = 50000;
+/**
+ * A listener rule's priority: 1 to 50,000, so a listener holds at most 50,000 rules.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html
+ */
+export const MAX_RULE_PRIORITY = 50000;
+/**
+ * A host-header or path-pattern value is at most 128 characters.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+ */
 const MAX_CONDITION_VALUE_LENGTH = 128;
+/**
+ * Condition values and wildcards per rule: quotas ELB does not raise.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html#rules-quotas
+ */
 const MAX_WILDCARDS_PER_RULE = 5;
-
-/** Characters an ALB path pattern may contain besides letters and digits. */
-const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
-/** Characters an ALB host-header condition value may contain. */
-const HOST_PATTERN_CHARS = /^[A-Za-z0-9\-.*?]+$/;
-/** ALB allows 5 condition values per rule. */
 const MAX_CONDITION_VALUES_PER_RULE = 5;
+
+/**
+ * Characters an ALB path pattern may contain besides letters and digits.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
+ */
+const PATH_PATTERN_CHARS = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
+/**
+ * Characters an ALB host-header condition value may contain; it must also have a '.', and only
+ * letters after the last one.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HostHeaderConditionConfig.html
+ */
+const HOST_PATTERN_CHARS = /^[A-Za-z0-9\-.*?]+$/;
+const HOST_TOP_LEVEL = /\.[A-Za-z]*$/;
 
 /**
  * Derived priorities: routes with hosts take the first third of the range, routes without the
@@ -135,6 +153,12 @@ function hostsOf(where: string, hosts: string[] | undefined): string[] {
     if (host.length > MAX_CONDITION_VALUE_LENGTH) {
       throw new Error(`${where}: hosts: '${host}' is ${host.length} characters long; ALB allows at most ${MAX_CONDITION_VALUE_LENGTH}.`);
     }
+    if (!host.includes('.')) {
+      throw new Error(`${where}: hosts: '${host}' has no '.'; an ALB host condition needs a domain name such as '${host}.example.com' (or '*.example.com').`);
+    }
+    if (!HOST_TOP_LEVEL.test(host)) {
+      throw new Error(`${where}: hosts: '${host}' has characters other than letters after its last '.'; an ALB host condition matches domain names (such as 'api.example.com'), not IP addresses or wildcard top-level domains.`);
+    }
     const lower = host.toLowerCase();
     if (seen.has(lower)) {
       throw new Error(`${where}: hosts: '${host}' is listed twice; host names match case-insensitively.`);
@@ -207,27 +231,63 @@ export function validateRouteAmong(where: string, added: RouteMatch, others: Lis
     }
     for (const [broad, narrow] of [[other, added], [added, other]]) {
       if (shadows(broad, narrow)) {
-        throw new Error(`${where}: priority: route '${narrow.label}' (priority ${narrow.priority}) would never match: route '${broad.label}' (priority ${broad.priority}) matches all its requests first. Give '${narrow.label}' a lower priority than '${broad.label}'.`);
+        throw new Error(`${where}: priority: route '${narrow.label}' (priority ${narrow.priority}) would never match: route '${broad.label}' (priority ${broad.priority}) matches all its requests first. Give '${narrow.label}' an explicit priority lower than ${broad.priority} (lower is evaluated first).`);
       }
     }
   }
 }
 
-/** Whether `broad`, evaluated first, matches every request `narrow` matches. */
+/**
+ * Whether `broad`, evaluated first, matches every request `narrow` matches: each of narrow's
+ * hosts is covered by one of broad's (or broad has none), and each of narrow's path patterns by
+ * one of broad's. Sound, not complete: a pattern covered only by several patterns together, or
+ * in a way `patternCovers` does not see, is not reported, so the check never rejects a route
+ * that can receive requests.
+ */
 function shadows(broad: RouteMatch, narrow: RouteMatch): boolean {
-  const prefix = catchAllPrefixOf(broad.path);
-  return prefix !== undefined
-    && broad.priority < narrow.priority
+  const broadPaths = matchedPathPatterns(broad.pathPatterns);
+  return broad.priority < narrow.priority
     && hostsCover(broad.hosts, narrow.hosts)
-    && matchedPathPatterns(narrow.pathPatterns).every((pattern) => pattern.startsWith(prefix));
+    && matchedPathPatterns(narrow.pathPatterns).every((pattern) => broadPaths.some((covering) => patternCovers(covering, pattern)));
 }
 
 /** Whether every host `narrow` matches is one `broad` matches too (no hosts: any host). */
 function hostsCover(broad: string[], narrow: string[]): boolean {
   if (broad.length === 0) return true;
   if (narrow.length === 0) return false;
-  const broadPatterns = broad.map((host) => new RegExp(`^${host.replace(/\./g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
-  return narrow.every((host) => broad.includes(host) || (!hasWildcard(host) && broadPatterns.some((pattern) => pattern.test(host))));
+  return narrow.every((host) => broad.some((covering) => patternCovers(covering, host)));
+}
+
+/**
+ * Whether every string the ALB pattern `narrow` matches (`*` any characters, `?` one) is matched
+ * by `broad` too. Decided token by token: a `*` of broad may take any run of narrow's tokens; a
+ * `?` of broad one literal or `?`; a literal only itself. That is sufficient, so a `true` is
+ * always right; it may miss a covering that holds only between wildcards (`?*` covers `*?`).
+ */
+export function patternCovers(broad: string, narrow: string): boolean {
+  const b = collapseStars(broad);
+  const n = collapseStars(narrow);
+  const memo = new Map<number, boolean>();
+  const covers = (i: number, j: number): boolean => {
+    const key = i * (n.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === b.length) {
+      result = j === n.length;
+    } else if (b[i] === '*') {
+      result = covers(i + 1, j) || (j < n.length && covers(i, j + 1));
+    } else if (j === n.length || n[j] === '*') {
+      result = false;
+    } else if (b[i] === '?') {
+      result = covers(i + 1, j + 1);
+    } else {
+      result = b[i] === n[j] && covers(i + 1, j + 1);
+    }
+    memo.set(key, result);
+    return result;
+  };
+  return covers(0, 0);
 }
 
 function validatePriority(where: string, priority: number): void {

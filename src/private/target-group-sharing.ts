@@ -3,9 +3,10 @@ import type { PrivateLinkTargetGroup } from '../private-link-target-group';
 
 /**
  * The endpoint and target groups that the routes of one router naming `producer` share; made for
- * `port`, the first such route's, if they do not exist yet.
+ * `port`, the first such route's, if they do not exist yet. An error in making them is reported
+ * as the error of the route at `routePath`, which asked for them.
  */
-export type SharedTargetGroupSource = (producer: IPrivateLinkProducer, port: number) => PrivateLinkTargetGroup;
+export type SharedTargetGroupSource = (producer: IPrivateLinkProducer, port: number, routePath: string) => PrivateLinkTargetGroup;
 
 /** The source each router lent the props of the routes it creates. */
 const sources = new WeakMap<object, SharedTargetGroupSource>();
