@@ -47,7 +47,7 @@ describe('the three-VPC example', () => {
     ]);
   });
 
-  test('gets one dashboard: a row for the ALB, then one row per route', () => {
+  test('gets one dashboard: a row for the ALB, then one row per route\'s target group', () => {
     const { template } = monitoredExample();
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const widgets = widgetsOf(template);
@@ -72,11 +72,11 @@ describe('the three-VPC example', () => {
         { Name: 'LoadBalancer', Value: loadBalancerFullNameOf(stack, stack.router.listener) },
         { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, route.targetGroup), 'TargetGroupFullName'] } },
       ],
-      Statistic: 'Minimum',
+      Statistic: 'Maximum',
       Period: 60,
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
-      EvaluationPeriods: 3,
+      EvaluationPeriods: 10,
       TreatMissingData: 'breaching',
       AlarmDescription: Match.stringLikeRegexp('^Route /vpc2: no address of the interface endpoint passes the ALB\'s health check'),
     });
@@ -92,7 +92,7 @@ describe('the three-VPC example', () => {
         { Name: 'LoadBalancer', Value: loadBalancerFullNameOf(stack, producerOfRoute.listener) },
         { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [logicalId(stack, producerOfRoute.targetGroup), 'TargetGroupFullName'] } },
       ],
-      Statistic: 'Minimum',
+      Statistic: 'Maximum',
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
       AlarmDescription: Match.stringLikeRegexp('^Route /vpc3: no target of producer .* on port 80 passes its NLB\'s health check'),
@@ -277,14 +277,14 @@ describe('routes on one target group', () => {
     return { stack, router, monitoring, get template() { return Template.fromStack(stack); } };
   }
 
-  test('share its alarms, which name every route on it, and each still has a dashboard row', () => {
+  test('share its alarms and one dashboard row, which name every route on it', () => {
     const { router, monitoring, template } = sharing(['/docs', '/guide']);
     expect(Object.keys(alarmsOf(template))).toHaveLength(3);
     expect(monitoring.alarmsOf(router.routes[1])).toEqual(monitoring.alarmsOf(router.routes[0]));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: Match.stringLikeRegexp('^Routes /docs, /guide: no address of the interface endpoint passes'),
     });
-    expect(widgetsOf(template).map(titleOf).filter((title: string) => title.endsWith('requests and failures'))).toEqual(['/docs: requests and failures', '/guide: requests and failures']);
+    expect(widgetsOf(template).map(titleOf).filter((title: string) => title.endsWith('requests and failures'))).toEqual(['/docs, /guide: requests and failures']);
   });
 
   test('keep the alarms\' names, which follow the group\'s logical ID, when the first route goes', () => {
