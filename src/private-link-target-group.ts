@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { applicationHealthCheckOf } from './private/health-check';
 import { portAttributesOf } from './private/ports';
-import { serviceRegionOf } from './private/regions';
+import { CROSS_REGION_UNSUPPORTED_ZONE_IDS, serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
 import { endpointSubnetsFor } from './private/subnets';
 import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
@@ -127,9 +127,11 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:zonesNotChecked',
         `${this.node.path}: endpointSubnets: producer '${producer.node.path}' is in ${serviceRegion}, whose zones are not this Region's, so the endpoint subnets are not checked against them.`);
     }
+    const unsupportedZoneIds = serviceRegion ? CROSS_REGION_UNSUPPORTED_ZONE_IDS[Stack.of(this).region] : undefined;
     const endpointSubnets = endpointSubnetsFor(this, props.vpc, props.endpointSubnets,
       { vpc: ownProducer?.vpc, availabilityZones: serviceRegion ? undefined : producer.availabilityZones },
-      props.loadBalancerAvailabilityZones);
+      props.loadBalancerAvailabilityZones,
+      unsupportedZoneIds && { reason: 'cross-Region interface endpoints are not supported', zoneIds: unsupportedZoneIds });
     // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
     // it, registers its addresses and only then deletes the old one. Updated in place, the old
     // network interfaces would be gone while the ALB still sent requests to their addresses.

@@ -29,3 +29,17 @@ export function serviceRegionOf(consumer: IConstruct, producer: IPrivateLinkProd
 function labelOf(region: string): string {
   return Token.isUnresolved(region) ? 'not known' : region;
 }
+
+/**
+ * The Availability Zones, by ID and consumer Region, where cross-Region access is not supported:
+ * an interface endpoint to a service in another Region cannot have a subnet in them.
+ *
+ * @see https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html
+ * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html#endpoint-service-cross-region
+ */
+export const CROSS_REGION_UNSUPPORTED_ZONE_IDS: Readonly<Record<string, readonly string[]>> = {
+  'us-east-1': ['use1-az3'],
+  'us-west-1': ['usw1-az2'],
+  'ap-northeast-1': ['apne1-az3'],
+  'ap-northeast-2': ['apne2-az2', 'apne2-az4'],
+};

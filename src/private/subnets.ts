@@ -46,7 +46,7 @@ interface ZoneLimit {
  */
 export function endpointSubnetsFor(
   scope: IConstruct, vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined,
-  producer?: ProducerPlacement, loadBalancerZones?: string[],
+  producer?: ProducerPlacement, loadBalancerZones?: string[], excludedZones?: ZoneIdExclusion,
 ): ec2.SubnetSelection {
   const where = scope.node.path;
   let subnets = selectedSubnets(where, 'endpointSubnets', vpc, selection ?? privateSubnetsOf(where, 'endpointSubnets', vpc), producer?.vpc);
@@ -75,7 +75,43 @@ export function endpointSubnetsFor(
     }
     subnets = covered;
   }
-  return { subnets };
+  return { subnets: excludedZones ? withoutExcludedZones(scope, subnets, selection !== undefined, excludedZones) : subnets };
+}
+
+/** Zones, by ID, an endpoint may not have a subnet in, and why, for messages. */
+export interface ZoneIdExclusion {
+  /** `cross-Region interface endpoints are not supported`. */
+  readonly reason: string;
+  readonly zoneIds: readonly string[];
+}
+
+/**
+ * `subnets` without those in excluded zones. Zone IDs map to zone names differently in each
+ * account, so a subnet's zone ID is known only where it is literal in the app (a `CfnSubnet`
+ * given `availabilityZoneId`); the other subnets are kept with a warning. Explicitly chosen
+ * subnets in an excluded zone are an error; default ones are left out.
+ */
+function withoutExcludedZones(scope: IConstruct, subnets: ec2.ISubnet[], explicit: boolean, excluded: ZoneIdExclusion): ec2.ISubnet[] {
+  const where = scope.node.path;
+  const zoneIds = subnets.map(zoneIdOf);
+  const isExcluded = (index: number) => zoneIds[index] !== undefined && excluded.zoneIds.includes(zoneIds[index]!);
+  const first = subnets.findIndex((_, index) => isExcluded(index));
+  const kept = subnets.filter((_, index) => !isExcluded(index));
+  if (first !== -1 && (explicit || kept.length === 0)) {
+    throw new Error(`${where}: endpointSubnets: subnet '${subnets[first].node.path}' is in zone ${zoneIds[first]}, where ${excluded.reason} (${excluded.zoneIds.join(', ')}); choose endpoint subnets in other zones.`);
+  }
+  if (zoneIds.includes(undefined)) {
+    Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:zoneIdsUnknown',
+      `${where}: endpointSubnets: cannot tell at synth time whether an endpoint subnet is in zone ${excluded.zoneIds.join(' or ')}, where ${excluded.reason}; zone names map to zone IDs per account. Leave such zones out of endpointSubnets.`);
+  }
+  return kept;
+}
+
+/** A subnet's zone ID where the app gives it literally, else undefined. */
+function zoneIdOf(subnet: ec2.ISubnet): string | undefined {
+  const cfnSubnet = subnet.node.defaultChild;
+  const zoneId = cfnSubnet instanceof ec2.CfnSubnet ? cfnSubnet.availabilityZoneId : undefined;
+  return zoneId === undefined || Token.isUnresolved(zoneId) ? undefined : zoneId;
 }
 
 /** A zone name as a comparable string, or undefined for a token that cannot be compared. */
