@@ -24,7 +24,9 @@ function zoneContext(): Record<string, string[]> {
  * stack whose producer serves three ports (instances, an internal ALB of the team's own, Fargate
  * tasks), a producer in another Region, and an edge stack whose HTTPS router reaches them by path
  * and host, with access logs, deletion protection, an import by service name and monitoring. For
- * cfn-lint and for reviews of the templates against the AWS documentation.
+ * cfn-lint and for reviews of the templates against the AWS documentation: synthesised only,
+ * never deployed (its servers and tasks serve nothing, and its isolated tasks could not pull
+ * their image).
  */
 export function everyOptionApp(outdir?: string): App {
   const app = new App({ outdir, context: zoneContext() });
@@ -89,7 +91,7 @@ export function everyOptionApp(outdir?: string): App {
     path: '/partner',
     producer: PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'Partner', {
       endpointServiceName: `com.amazonaws.vpce.${home.region}.vpce-svc-0123456789abcdef0`,
-      port: 443,
+      port: 8090,
       healthCheck: { path: '/ping', healthyHttpCodes: '200-299' },
     }),
   });
