@@ -11,6 +11,10 @@ import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
+import {
+  ecsTargetGroupCountErrors, outsideVpc, REGION_NAME, regionOfServiceName, validateAllowedPrincipals, validateAllowedRegions,
+  validateAvailabilityZones, validateDeregistrationDelay, validateEcsTargetGroups, validateIpAddresses, validateMetricPeriod,
+} from './private/producer-validation';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 
 /**
@@ -327,6 +331,14 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
   readonly crossZoneEnabled?: boolean;
 }
 
+/**
+ * ELB's count of an Application Load Balancer target, with cross-zone load balancing on, and the
+ * targets a load balancer with it on may have by default.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+ */
+const TARGETS_PER_ALB = 100;
+const MAX_TARGETS_CROSS_ZONE = 500;
+
 /** Marks producers for `isPrivateLinkProducer`: `instanceof` fails across copies of the library. */
 const PRODUCER_SYMBOL = Symbol.for('cdk-alb-privatelink-router.PrivateLinkProducer');
 
@@ -413,18 +425,30 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
   /** The NLB's target group of each port, `port` first. */
   private readonly targetGroups = new Map<number, elbv2.NetworkTargetGroup>();
 
+  /** Whether the NLB balances across zones, which an Application Load Balancer target needs. */
+  private readonly crossZoneEnabled: boolean;
+
+  /** The ECS services of every port, whose target groups the synth-time validation counts. */
+  private readonly ecsServices: ecs.BaseService[] = [];
+
+  /** The NLB's targets known at synth time, as they count against its quota (ALBs count 100). */
+  private knownTargets = 0;
+
   constructor(scope: Construct, id: string, props: PrivateLinkProducerProps) {
     super(scope, id);
     Object.defineProperty(this, PRODUCER_SYMBOL, { value: true });
 
     this.vpc = props.vpc;
     this.port = props.port ?? DEFAULT_PORT;
+    this.crossZoneEnabled = props.crossZoneEnabled ?? true;
     validatePort(this.node.path, this.port);
     const firstPortTargets = this.targetsFor(this.node.path, this.port, props);
     this.healthCheck = props.healthCheck;
     this.deregistrationDelay = props.deregistrationDelay;
     this.acceptanceRequired = props.acceptanceRequired ?? false;
-    this.allowedRegions = validateAllowedRegions(this, props.allowedRegions ?? []);
+    validateAllowedPrincipals(this.node.path, props.allowedPrincipals ?? []);
+    this.allowedRegions = props.allowedRegions ?? [];
+    validateAllowedRegions(this.node.path, Stack.of(this).region, this.allowedRegions);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -434,12 +458,13 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 
     const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(this.node.path, 'vpcSubnets', props.vpc);
     this.availabilityZones = selectedSubnets(this.node.path, 'vpcSubnets', props.vpc, vpcSubnets).map((subnet) => subnet.availabilityZone);
+    this.warnOfOneZoneAcrossRegions();
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing: false,
       vpcSubnets,
       securityGroups: [this.securityGroup],
-      crossZoneEnabled: props.crossZoneEnabled ?? true,
+      crossZoneEnabled: this.crossZoneEnabled,
       deletionProtection: props.deletionProtection ?? false,
       // Evaluated on PrivateLink traffic, inbound rules would see the consumer's client addresses
       // (the ALB's nodes), which any other VPC may reuse: PrivateLink exists for overlapping
@@ -464,6 +489,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
     this.endpointServiceName = this.serviceNameOf(this.endpointService);
+    this.node.addValidation({ validate: () => ecsTargetGroupCountErrors(this.node.path, this.ecsServices) });
   }
 
   /**
@@ -525,27 +551,32 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
    */
   public metricHealthyHostCount(options: PrivateLinkProducerMetricOptions = {}): cloudwatch.Metric {
     const { port, ...props } = options;
+    validateMetricPeriod(this.node.path, props.period);
     return this.targetGroupFor(port ?? this.port).metrics.healthyHostCount(props);
   }
 
   /** The number of targets of one port that fail the NLB's health check. Average over 5 minutes by default. */
   public metricUnhealthyHostCount(options: PrivateLinkProducerMetricOptions = {}): cloudwatch.Metric {
     const { port, ...props } = options;
+    validateMetricPeriod(this.node.path, props.period);
     return this.targetGroupFor(port ?? this.port).metrics.unHealthyHostCount(props);
   }
 
   /** The bytes the NLB processed, on every port. Sum over 5 minutes by default. */
   public metricProcessedBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    validateMetricPeriod(this.node.path, props?.period);
     return this.loadBalancer.metrics.processedBytes(props);
   }
 
   /** The TCP flows the NLB established with consumers' endpoints, on every port. Sum over 5 minutes by default. */
   public metricNewFlowCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    validateMetricPeriod(this.node.path, props?.period);
     return this.loadBalancer.metrics.newFlowCount(props);
   }
 
   /** The TCP resets the targets sent, on every port: a target refusing or dropping connections. Sum over 5 minutes by default. */
   public metricTcpTargetResetCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    validateMetricPeriod(this.node.path, props?.period);
     return this.loadBalancer.metrics.tcpTargetResetCount(props);
   }
 
@@ -554,8 +585,17 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
    * settings on it; `where` names the port in errors.
    */
   private targetsFor(where: string, port: number, options: PrivateLinkPortOptions): elbv2.INetworkLoadBalancerTarget[] {
+    validateIpAddresses(where, this.vpc, options.ipAddresses ?? []);
     validateTargets(where, options);
-    validateHealthCheck(where, options.healthCheck, options.applicationLoadBalancer !== undefined);
+    const alb = options.applicationLoadBalancer;
+    validateHealthCheck(where, options.healthCheck, alb !== undefined);
+    validateDeregistrationDelay(where, options.deregistrationDelay);
+    if (alb !== undefined && !this.crossZoneEnabled) {
+      // An ALB balances across zones always; with the NLB's off, an NLB node reaches the ALB's
+      // node in its own zone only, and a zone without one fails.
+      const prop = where === this.node.path ? 'crossZoneEnabled' : 'applicationLoadBalancer';
+      throw new Error(`${where}: ${prop}: an Application Load Balancer target needs cross-zone load balancing on the NLB, as an ALB always has it, and producer '${this.node.path}' has crossZoneEnabled: false; leave crossZoneEnabled out (or true).`);
+    }
     validateInstanceVpcs(where, this, options.instances ?? []);
     const sameStackTargets = [
       ['autoScalingGroups', 'Auto Scaling group', options.autoScalingGroups],
@@ -567,10 +607,13 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
         throw new Error(`${where}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
       }
     }
-    const alb = options.applicationLoadBalancer;
+    for (const service of options.ecsServices ?? []) {
+      validateEcsTargetGroups(where, service);
+    }
     return [
       ...(options.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, port)),
-      ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port)),
+      // ELB registers an address outside the VPC only for every zone ('all').
+      ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port, outsideVpc(this.vpc, ip) ? 'all' : undefined)),
       ...(options.autoScalingGroups ?? []),
       ...(alb ? [this.albTargetOf(where, alb, port)] : []),
       ...(options.ecsServices ?? []).map((service) => this.ecsTargetOf(where, service, port)),
@@ -615,7 +658,41 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       this.loadBalancer.connections.allowTo(ec2.Peer.ipv4(`${ip}/32`), ec2.Port.tcp(port), 'To a PrivateLink NLB IP target');
     }
     this.targetGroups.set(port, targetGroup);
+    this.ecsServices.push(...options.ecsServices ?? []);
+    this.countTargets(options);
     return { listener, targetGroup };
+  }
+
+  /**
+   * Counts a port's targets known at synth time against the NLB's quota, and warns when they pass
+   * it: with cross-zone load balancing on, at most 500 targets per load balancer, a target in N
+   * target groups counting N times and an Application Load Balancer 100. The quota can be raised,
+   * so a deployment may work.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
+   */
+  private countTargets(options: PrivateLinkPortOptions): void {
+    const before = this.knownTargets;
+    this.knownTargets += (options.instances ?? []).length + (options.ipAddresses ?? []).length
+      + (options.applicationLoadBalancer ? TARGETS_PER_ALB : 0);
+    if (this.crossZoneEnabled && before <= MAX_TARGETS_CROSS_ZONE && this.knownTargets > MAX_TARGETS_CROSS_ZONE) {
+      Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:nlbTargetQuota',
+        `${this.node.path}: the Network Load Balancer has ${this.knownTargets} targets by ELB's count (each Application Load Balancer target counts ${TARGETS_PER_ALB}), more than the ${MAX_TARGETS_CROSS_ZONE} its default quota allows with cross-zone load balancing; raise the quota 'Targets per Availability Zone per Network Load Balancer' before deploying, or spread the ports over several producers.`);
+    }
+  }
+
+  /**
+   * Warns of a cross-Region producer in fewer than two zones: the PrivateLink guide asks
+   * providers for two, and the API does not enforce it, so the deployment works.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html
+   */
+  private warnOfOneZoneAcrossRegions(): void {
+    const zones = new Set(this.availabilityZones);
+    if ((this.allowedRegions ?? []).length > 0 && zones.size < 2) {
+      Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:crossRegionOneZone',
+        `${this.node.path}: vpcSubnets: the producer admits other Regions (${this.allowedRegions!.join(', ')}) but its load balancer is in ${zones.size} Availability Zone only; AWS recommends at least two for a service offered across Regions, so that one zone's failure does not cut off its consumers. Give subnets in two zones or more.`);
+    }
   }
 
   /**
@@ -673,9 +750,8 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 /** The target type of the NLB's target group: one type per group, checked by validateTargets. */
 function targetTypeOf(props: PrivateLinkPortOptions): elbv2.TargetType | undefined {
   if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
-  // The tasks' network mode decides: IP for awsvpc, instance otherwise.
-  if (props.ecsServices) return elbv2.TargetType.IP;
-  return (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
+  // By length: an empty list is no target. ECS tasks are all awsvpc (checked), so IP.
+  return (props.ecsServices ?? []).length + (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
 }
 
 /** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */
@@ -689,64 +765,40 @@ class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProduc
 
   constructor(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes) {
     super(scope, id, { region: attrs.serviceRegion });
-    if (attrs.endpointServiceName.length === 0) {
-      throw new Error(`${this.node.path}: endpointServiceName: is empty; give the service name of the VPC endpoint service.`);
-    }
+    const where = this.node.path;
+    const nameRegion = regionOfServiceName(where, attrs.endpointServiceName);
     const serviceRegion = attrs.serviceRegion;
     if (serviceRegion !== undefined && !Token.isUnresolved(serviceRegion) && !REGION_NAME.test(serviceRegion)) {
-      throw new Error(`${this.node.path}: serviceRegion: '${serviceRegion}' is not a Region name such as 'eu-west-1'.`);
+      throw new Error(`${where}: serviceRegion: '${serviceRegion}' is not a Region name such as 'eu-west-1'.`);
     }
-    const nameRegion = Token.isUnresolved(attrs.endpointServiceName) ? undefined : attrs.endpointServiceName.match(SERVICE_NAME_REGION)?.[1];
     if (nameRegion !== undefined && !Token.isUnresolved(this.env.region) && nameRegion !== this.env.region) {
-      throw new Error(`${this.node.path}: serviceRegion: service '${attrs.endpointServiceName}' is in ${nameRegion}, not ${this.env.region}; give serviceRegion: '${nameRegion}'.`);
+      throw new Error(`${where}: serviceRegion: service '${attrs.endpointServiceName}' is in ${nameRegion}, not ${this.env.region}; give serviceRegion: '${nameRegion}'.`);
     }
-    if (attrs.availabilityZones?.length === 0) {
-      throw new Error(`${this.node.path}: availabilityZones: is empty; leave it out if the zones are not known.`);
-    }
+    validateAvailabilityZones(where, this.env.region, attrs.availabilityZones);
     this.endpointServiceName = attrs.endpointServiceName;
     this.port = attrs.port ?? DEFAULT_PORT;
-    validatePort(this.node.path, this.port);
-    validateHealthCheck(this.node.path, attrs.healthCheck);
+    validatePort(where, this.port);
+    // Only the consumer's ALB checks an import: the service's NLB is configured elsewhere.
+    validateHealthCheck(where, attrs.healthCheck, false, false);
+    validateDeregistrationDelay(where, attrs.deregistrationDelay);
     const ports = [this.port];
     for (const additional of attrs.additionalPorts ?? []) {
-      validatePort(this.node.path, additional.port, 'additionalPorts');
+      validatePort(where, additional.port, 'additionalPorts');
       if (ports.includes(additional.port)) {
-        throw new Error(`${this.node.path}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
+        throw new Error(`${where}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
       }
-      validateHealthCheck(`${this.node.path}: additionalPorts: port ${additional.port}`, additional.healthCheck);
+      validateHealthCheck(`${where}: additionalPorts: port ${additional.port}`, additional.healthCheck, false, false);
+      validateDeregistrationDelay(`${where}: additionalPorts: port ${additional.port}`, additional.deregistrationDelay);
       ports.push(additional.port);
     }
     if (ports.length > MAX_LISTENERS_PER_NLB) {
-      throw new Error(`${this.node.path}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}. List the ports it serves, and import its other endpoint services on their own.`);
+      throw new Error(`${where}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}. List the ports it serves, and import its other endpoint services on their own.`);
     }
     this.additionalPorts = attrs.additionalPorts;
     this.availabilityZones = attrs.availabilityZones;
     this.healthCheck = attrs.healthCheck;
     this.deregistrationDelay = attrs.deregistrationDelay;
   }
-}
-
-/** A Region name such as `eu-west-1` or `us-gov-west-1`. */
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** The Region in a literal endpoint service name (`com.amazonaws.vpce.<region>.vpce-svc-…`). */
-const SERVICE_NAME_REGION = /^(?:[a-z]+\.)+vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-z]+$/;
-
-/** The allowed Regions after checking them: literal Region names, each once, not the producer's own. */
-function validateAllowedRegions(producer: PrivateLinkProducer, regions: string[]): string[] {
-  const ownRegion = Stack.of(producer).region;
-  regions.forEach((region, index) => {
-    if (Token.isUnresolved(region) || !REGION_NAME.test(region)) {
-      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is not a Region name such as 'eu-west-1'; give literal names.`);
-    }
-    if (regions.indexOf(region) !== index) {
-      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is listed twice.`);
-    }
-    if (region === ownRegion) {
-      throw new Error(`${producer.node.path}: allowedRegions: '${region}' is the producer's own Region, whose consumers may always connect; list other Regions only.`);
-    }
-  });
-  return regions;
 }
 
 /**

@@ -6,6 +6,9 @@ import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween,
 import { failingControlsUnder, findings } from './judges';
 import { PrivateLinkProducer } from '../src';
 
+/** The path the ALBs' listener rules answer; an ALB target needs one. */
+const ALB_CHECK = { path: '/health' };
+
 const ALB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/orders/0123456789abcdef';
 
 /** Every case runs for an ALB defined in the app (listening on 8080) and for one imported by ARN. */
@@ -28,7 +31,7 @@ describe.each(Object.entries(ALBS))('a producer in front of an %s Application Lo
     const { stack } = consumerStack();
     const web = producer(stack, 'Web');
     const alb = albIn(web);
-    const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, port: 8080 });
+    const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, healthCheck: ALB_CHECK, port: 8080 });
     return { stack, alb, service, template: Template.fromStack(stack) };
   }
 
@@ -66,7 +69,7 @@ describe.each(Object.entries(ALBS))('a producer in front of an %s Application Lo
 
   test('keeps a deregistration delay off the NLB\'s target group, where ELB takes no attributes, and gives it to the consumer\'s', () => {
     const { template } = buildRouter((web) => [{
-      path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8080, deregistrationDelay: Duration.seconds(20),
+      path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: albIn(web), healthCheck: ALB_CHECK, port: 8080, deregistrationDelay: Duration.seconds(20),
     }]);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'alb', TargetGroupAttributes: Match.absent() });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
@@ -78,7 +81,7 @@ describe.each(Object.entries(ALBS))('a producer in front of an %s Application Lo
   test('rejects the ALB combined with other targets', () => {
     const { stack } = consumerStack();
     const web = producer(stack, 'Web');
-    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: albIn(web), instances: web.instances }))
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: albIn(web), healthCheck: ALB_CHECK, instances: web.instances }))
       .toThrow(/^Test\/Service: applicationLoadBalancer: an Application Load Balancer cannot be combined with other targets/);
   });
 });
@@ -87,7 +90,7 @@ test('the NLB target group of an ALB defined in the app waits for its listener o
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
   const alb = ALBS.owned(web);
-  const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, port: 8080 });
+  const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, healthCheck: ALB_CHECK, port: 8080 });
   const targetGroup = Template.fromStack(stack).toJSON().Resources[logicalId(stack, service.targetGroup)];
   expect(targetGroup.DependsOn).toContain(logicalId(stack, alb.listeners[0]));
 });
@@ -95,7 +98,7 @@ test('the NLB target group of an ALB defined in the app waits for its listener o
 test('an ALB defined in the app without a listener on the producer\'s port is rejected', () => {
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
-  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), port: 9090 }))
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), healthCheck: ALB_CHECK, port: 9090 }))
     .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' has no listener on port 9090, the port it would serve/);
 });
 
@@ -109,7 +112,7 @@ test('an ALB defined in the app whose listener on the port is HTTPS is rejected:
     certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc')],
     defaultAction: elbv2.ListenerAction.fixedResponse(200),
   });
-  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, port: 8443 }))
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, healthCheck: ALB_CHECK, port: 8443 }))
     .toThrow(/^Test\/Service: applicationLoadBalancer: the listener of 'Test\/Web\/Alb' on port 8443 is HTTPS, but the consumer's ALB sends HTTP through the endpoint/);
 });
 
@@ -117,12 +120,12 @@ test('an ALB in another VPC is rejected', () => {
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
   const other = producer(stack, 'Other');
-  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: other.vpc, applicationLoadBalancer: ALBS.owned(web), port: 8080 }))
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: other.vpc, applicationLoadBalancer: ALBS.owned(web), healthCheck: ALB_CHECK, port: 8080 }))
     .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' is in VPC 'Test\/Web', not the producer's VPC 'Test\/Other'/);
 });
 
 test('a route creates a producer in front of an ALB, and every rule stays least-privilege', () => {
-  const { stack, router, template } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), port: 8080 }]);
+  const { stack, router, template } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.owned(web), healthCheck: ALB_CHECK, port: 8080 }]);
   template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'alb' }, 1);
   expectLeastPrivilege(template, {
     allowedPorts: [80, 8080],
@@ -132,13 +135,13 @@ test('a route creates a producer in front of an ALB, and every rule stays least-
 });
 
 test('a route to an ALB target has no AwsSolutions finding of its own beyond the router\'s ALB logs', () => {
-  const { stack } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080 }]);
+  const { stack } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), healthCheck: ALB_CHECK, port: 8080 }]);
   expect(findings(stack).filter((finding) => finding.includes(' Test/Router/'))).toEqual(['AwsSolutions-ELB2 Test/Router/LoadBalancer/Resource']);
 });
 
 test('the router fails no Control Tower control for a route to an ALB target that it does not fail for instances', () => {
   const toInstances = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, instances: web.instances, port: 8080 }]);
-  const toTarget = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080 }]);
+  const toTarget = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), healthCheck: ALB_CHECK, port: 8080 }]);
   const forInstances = failingControlsUnder(toInstances.router);
   expect(forInstances['CT.ELASTICLOADBALANCING.PR.5']).toBe(2); // the judge sees the router's ALB and NLB
   expect(failingControlsUnder(toTarget.router)).toEqual(forInstances);
