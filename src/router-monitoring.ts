@@ -518,7 +518,7 @@ export class RouterMonitoring extends Construct {
     const where = this.node.path;
     const seconds = this.period.toSeconds({ integral: false });
     if (Token.isUnresolved(seconds) || !(seconds >= 60) || seconds % 60 !== 0) {
-      const got = Token.isUnresolved(seconds) ? 'a token' : this.period.toHumanString();
+      const got = Token.isUnresolved(seconds) ? 'a token' : this.period.toHumanString() || `${seconds} seconds`;
       throw new Error(`${where}: period: must be a whole number of minutes known at synth time, since ELB publishes its metrics every minute; got ${got}.`);
     }
     validateSynthTimeNumber(where, 'evaluationPeriods', this.evaluationPeriods);
