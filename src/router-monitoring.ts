@@ -2,6 +2,8 @@ import { Annotations, CfnResource, Duration, Lazy, Names, Stack, Token } from 'a
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlbPrivateLinkRouter } from './alb-privatelink-router';
@@ -23,9 +25,10 @@ export interface RouterMonitoringProps {
    * CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key
    * `alias/aws/sns`, whose key policy does not let them use it: such a topic of the app (its
    * `masterKey`, or its `CfnTopic`'s `KmsMasterKeyId`, as the alias name or its ARN) fails
-   * synthesis. An imported topic's key cannot be seen; make sure it is unencrypted or encrypted
-   * with a customer managed key whose policy allows `cloudwatch.amazonaws.com`
-   * `kms:Decrypt` and `kms:GenerateDataKey*`.
+   * synthesis. A customer managed key of the app (a `kms.Key` given to the topic as
+   * `masterKey`) gets the key-policy statement CloudWatch needs: `cloudwatch.amazonaws.com` may
+   * `kms:Decrypt` and `kms:GenerateDataKey*`. An imported topic's or key's policy cannot be seen or
+   * changed; give it that statement yourself.
    *
    * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
    * @see https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
@@ -255,6 +258,7 @@ export class RouterMonitoring extends Construct {
     this.dashboardName = props.dashboardName;
     this.watchProducersInOtherStacks = props.watchProducersInOtherStacks ?? false;
     this.node.addValidation({ validate: () => this.validateAlarmTopic() });
+    this.allowAlarmsToUseTopicKey();
 
     this.dashboard = this.addDashboard();
     for (const route of this.router.routes) this.monitorRoute(route);
@@ -543,6 +547,24 @@ export class RouterMonitoring extends Construct {
       throw new Error(`${where}: targetStartupTime: must be known at synth time and leave the health alarms within the ${max} seconds CloudWatch lets an alarm evaluate with a period of ${seconds} seconds; got ${got}.`);
     }
     return startup;
+  }
+
+  /**
+   * Lets CloudWatch alarms use the alarm topic's key, when it is a customer managed key of the
+   * app: without it in the key policy, SNS refuses every notification and nobody is told.
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+   */
+  private allowAlarmsToUseTopicKey(): void {
+    const key = this.alarmTopic instanceof sns.Topic ? this.alarmTopic.masterKey : undefined;
+    if (key instanceof kms.Key) {
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // A key policy always names its own key as "*".
+        resources: ['*'],
+      }));
+    }
   }
 
   /**

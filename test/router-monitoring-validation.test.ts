@@ -1,5 +1,5 @@
 import { App, Duration, Lazy } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { consumerStack, producer } from './fixtures';
@@ -86,6 +86,23 @@ describe('an alarm topic encrypted with the AWS managed key', () => {
     const stack = new ThreeVpcExampleStack(new App(), 'Example');
     new RouterMonitoring(stack, 'Monitoring', { router: stack.router, alarmTopic: topicOf(stack) });
     expect(() => Template.fromStack(stack)).toThrow(/Example\/Monitoring: alarmTopic: 'Example\/OnCall' is encrypted with the AWS managed key alias\/aws\/sns, whose key policy does not let CloudWatch alarms publish to it; use a customer managed key/);
+  });
+
+  test('a customer managed key of the app lets CloudWatch alarms use it, so that they can publish to the topic', () => {
+    const stack = new ThreeVpcExampleStack(new App(), 'Example');
+    const topic = new sns.Topic(stack, 'OnCall', { masterKey: new kms.Key(stack, 'Key') });
+    new RouterMonitoring(stack, 'Monitoring', { router: stack.router, alarmTopic: topic });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([{
+          Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+        }]),
+      },
+    });
   });
 
   test('but a customer managed key, or an imported topic, passes', () => {
