@@ -8,9 +8,9 @@ import { Construct, IConstruct } from 'constructs';
 import { asRouteError } from './private/route-errors';
 import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { routeAdded } from './private/route-observers';
-import { validateConstructId } from './private/router-validation';
+import { validateAccessLogsPrefix, validateConstructId, validateLoadBalancerZones, validateMaxRoutes, warnOfCertificateQuota } from './private/router-validation';
 import { withSharedTargetGroups } from './private/target-group-sharing';
-import { TARGET_PROPS, validatePort } from './private/validation';
+import { TARGET_PROPS, validatePort, validateSynthTimeNumber } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
@@ -71,9 +71,11 @@ export interface AlbPrivateLinkRouterProps {
   /**
    * Certificates for an HTTPS listener, for example
    * `elbv2.ListenerCertificate.fromCertificateManager(certificate)`. The first is the default
-   * certificate; the others are chosen by SNI.
+   * certificate; the others are chosen by SNI. An ALB holds 25 besides the default one unless
+   * its quota is raised (more give a warning).
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
    * @default - HTTP only
    */
   readonly certificates?: elbv2.IListenerCertificate[];
@@ -101,8 +103,9 @@ export interface AlbPrivateLinkRouterProps {
   readonly redirectHttp?: boolean;
 
   /**
-   * Where the ALB goes.
+   * Where the ALB goes: subnets in at least two Availability Zones, as ELB requires.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html
    * @default - public subnets when internet-facing, otherwise private subnets
    */
   readonly loadBalancerSubnets?: ec2.SubnetSelection;
@@ -159,8 +162,10 @@ export interface AlbPrivateLinkRouterProps {
   readonly accessLogsBucket?: s3.IBucket;
 
   /**
-   * The key prefix of the access logs in the bucket.
+   * The key prefix of the access logs in the bucket. ELB adds `AWSLogs/<account>/...` after
+   * it, so the prefix may not contain `AWSLogs`.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
    * @default - no prefix
    */
   readonly accessLogsPrefix?: string;
@@ -183,7 +188,8 @@ export interface AlbPrivateLinkRouterProps {
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html
-   * @default 100
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RulePriorityPair.html
+   * @default 100 (at most 50000, the number of rule priorities a listener has)
    */
   readonly maxRoutes?: number;
 }
@@ -258,9 +264,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       throw new Error(`${this.node.path}: listenerPort: is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
     }
     const accessLogs = this.validateAccessLogs(props);
-    if (!Number.isInteger(this.maxRoutes) || this.maxRoutes < 1) {
-      throw new Error(`${this.node.path}: maxRoutes: must be a positive integer, got ${this.maxRoutes}.`);
-    }
+    validateSynthTimeNumber(this.node.path, 'maxRoutes', this.maxRoutes);
+    validateMaxRoutes(this.node.path, this.maxRoutes);
     const internetFacing = props.internetFacing ?? true;
     if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
       throw new Error(`${this.node.path}: internetFacing: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
@@ -275,6 +280,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     // aws-cdk-lib's default placement, made explicit so that the endpoints can follow its zones.
     const loadBalancerSubnets = props.loadBalancerSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
     this.loadBalancerAvailabilityZones = props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones;
+    validateLoadBalancerZones(this, this.loadBalancerAvailabilityZones);
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing,
@@ -446,6 +452,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (props.certificates.length === 0) {
       throw new Error(`${this.node.path}: certificates: is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
     }
+    warnOfCertificateQuota(this, props.certificates.length);
     return true;
   }
 
@@ -458,6 +465,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (!accessLogs && props.accessLogsPrefix !== undefined) {
       throw new Error(`${this.node.path}: accessLogsPrefix: is set without accessLogsBucket; give the bucket too, or set accessLogs: true to have one created.`);
     }
+    validateAccessLogsPrefix(this.node.path, props.accessLogsPrefix);
     if (props.accessLogsRetention !== undefined) {
       if (!accessLogs || props.accessLogsBucket) {
         throw new Error(`${this.node.path}: accessLogsRetention: applies only to the bucket the router creates (accessLogs: true without accessLogsBucket); give your own bucket its lifecycle rules yourself.`);

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeRuleId, awsCustomResourceProviderOf, endpointSubnetCountOf } from './private/aws-cdk-lib-internals';
+import { validateSynthTimeNumber } from './private/validation';
 
 /** Properties of an `EndpointIpAddresses`. */
 export interface EndpointIpAddressesProps {
@@ -18,7 +19,8 @@ export interface EndpointIpAddressesProps {
    * How many subnets the endpoint is placed in. An interface endpoint has exactly one network
    * interface per subnet, so this is also the number of IP addresses.
    *
-   * @default - the length of the endpoint's `SubnetIds`; required when that list is a token
+   * @default - the length of the endpoint's `SubnetIds`; required when that list is a token,
+   * and must equal it when it is not
    */
   readonly subnetCount?: number;
 }
@@ -56,12 +58,20 @@ export class EndpointIpAddresses extends Construct {
   constructor(scope: Construct, id: string, props: EndpointIpAddressesProps) {
     super(scope, id);
 
-    const count = props.subnetCount ?? endpointSubnetCountOf(props.endpoint);
+    const known = endpointSubnetCountOf(props.endpoint);
+    const count = props.subnetCount ?? known;
     if (count === undefined) {
       throw new Error(`${this.node.path}: subnetCount: cannot count the subnets of endpoint '${props.endpoint.node.path}' at synth time; give subnetCount.`);
     }
+    if (props.subnetCount !== undefined) {
+      validateSynthTimeNumber(this.node.path, 'subnetCount', props.subnetCount);
+    }
     if (!Number.isInteger(count) || count < 1) {
       throw new Error(`${this.node.path}: subnetCount: must be a positive integer (one network interface per endpoint subnet), got ${count}.`);
+    }
+    if (known !== undefined && count !== known) {
+      // A lookup of more interfaces than exist fails at deploy time; one of fewer leaves some out.
+      throw new Error(`${this.node.path}: subnetCount: is ${count}, but endpoint '${props.endpoint.node.path}' is in ${known} subnets (one network interface each); leave subnetCount out, or give ${known}.`);
     }
 
     const networkInterfaceIds = Array.from({ length: count }, (_, index) =>

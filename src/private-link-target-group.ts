@@ -118,6 +118,9 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     this.port = props.port ?? producer.port;
     // Checked before the endpoint is made, so that a port the producer lacks leaves nothing behind.
     portAttributesOf(this.node.path, producer, this.port);
+    if (props.loadBalancerAvailabilityZones?.length === 0) {
+      throw new Error(`${this.node.path}: loadBalancerAvailabilityZones: is empty, so no endpoint subnet could be used; give the zones of the ALB's subnets, or leave it out.`);
+    }
     const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
     if (ownProducer?.acceptanceRequired) {
       throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);

@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -134,4 +134,21 @@ describe('the provider is shared', () => {
       Roles: [{ Ref: providerRoleId }],
     }, 1);
   });
+});
+
+test('a subnetCount other than the endpoint\'s known number of subnets is rejected', () => {
+  const { stack, endpoint } = endpointWith();
+  expect(() => new EndpointIpAddresses(stack, 'Ips', { endpoint, subnetCount: 3 }))
+    .toThrow(/^Test\/Ips: subnetCount: is 3, but endpoint 'Test\/Endpoint' is in 2 subnets \(one network interface each\); leave subnetCount out, or give 2\./);
+});
+
+test('a subnetCount equal to the endpoint\'s number of subnets is accepted', () => {
+  const { stack, endpoint } = endpointWith();
+  expect(new EndpointIpAddresses(stack, 'Ips', { endpoint, subnetCount: 2 }).ipAddresses).toHaveLength(2);
+});
+
+test('a subnetCount that is a token is rejected', () => {
+  const { stack, endpoint } = endpointWith();
+  expect(() => new EndpointIpAddresses(stack, 'Ips', { endpoint, subnetCount: Token.asNumber({ Ref: 'Count' }) }))
+    .toThrow(/^Test\/Ips: subnetCount: must be known at synth time, not a token/);
 });

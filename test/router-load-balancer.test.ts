@@ -60,9 +60,6 @@ describe('the load balancer', () => {
     expect(() => new AlbPrivateLinkRouter(stack, 'Internal', { vpc: isolated, internetFacing: false })).not.toThrow();
   });
 
-  test.each([0, -1, 2.5])('maxRoutes %p is rejected', (maxRoutes) => {
-    expect(() => build(() => [], { maxRoutes })).toThrow(/Test\/Router: maxRoutes: must be a positive integer/);
-  });
 
   test('an invalid listener port is rejected', () => {
     expect(() => build(() => [], { listenerPort: 70000 })).toThrow(/Test\/Router: listenerPort: must be an integer from 1 to 65535/);

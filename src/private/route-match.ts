@@ -15,7 +15,7 @@ export interface RouteRequest {
 
 /**
  * A listener rule's priority: 1 to 50,000, so a listener holds at most 50,000 rules.
- * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RulePriorityPair.html
  */
 export const MAX_RULE_PRIORITY = 50000;
 /**

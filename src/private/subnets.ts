@@ -115,7 +115,7 @@ function zoneIdOf(subnet: ec2.ISubnet): string | undefined {
 }
 
 /** A zone name as a comparable string, or undefined for a token that cannot be compared. */
-function zoneKey(scope: IConstruct, zone: string): string | undefined {
+export function zoneKey(scope: IConstruct, zone: string): string | undefined {
   if (!Token.isUnresolved(zone)) return zone;
   const resolved = JSON.stringify(Stack.of(scope).resolve(zone));
   return ENV_AGNOSTIC_ZONE.test(resolved) ? resolved : undefined;
