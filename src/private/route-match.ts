@@ -218,7 +218,11 @@ export function routesOnListener(scope: IConstruct, listener: elbv2.IApplication
 /**
  * Throws when the route at `where` clashes with a route already on the same listener: both match
  * the same requests, both ask for one priority, or one can never match because a broader route
- * evaluated before it matches all its requests.
+ * evaluated before it matches all its requests (ELB evaluates rules from the lowest priority
+ * number up and stops at the first match).
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RulePriorityPair.html
  */
 export function validateRouteAmong(where: string, added: RouteMatch, others: ListenerRoute[]): void {
   const patternsKey = (match: RouteMatch) => `${[...match.hosts].sort().join(',')}\n${[...match.pathPatterns].sort().join('\n')}`;
