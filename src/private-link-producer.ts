@@ -10,11 +10,11 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
-import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import {
   ecsTargetGroupCountErrors, outsideVpc, REGION_NAME, regionOfServiceName, validateAllowedPrincipals, validateAllowedRegions,
   validateAvailabilityZones, validateDeregistrationDelay, validateEcsTargetGroups, validateIpAddresses, validateMetricPeriod,
 } from './private/producer-validation';
+import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 
 /**
@@ -44,11 +44,14 @@ export interface PrivateLinkPortOptions {
   readonly autoScalingGroups?: autoscaling.AutoScalingGroup[];
 
   /**
-   * Private IPv4 addresses in the producer's VPC to expose (a target group of type IP), for
-   * targets that are not instances, such as containers. The load balancer may send the port's
+   * Private IPv4 addresses to expose (a target group of type IP), for targets that are not
+   * instances, such as containers: addresses of the VPC's subnets, or of 10.0.0.0/8,
+   * 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10 (ELB registers no publicly routable address;
+   * one outside the VPC is registered for every zone). The load balancer may send the port's
    * traffic to each address; open the targets' own firewalls to the load balancer's security group (or its
    * subnets) yourself. Cannot be combined with instances or Auto Scaling groups.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#target-type
    * @default - none
    */
   readonly ipAddresses?: string[];
@@ -60,8 +63,11 @@ export interface PrivateLinkPortOptions {
    * Network Load Balancer's only. They must be in the producer's stack (for a route, the
    * router's), as Auto Scaling groups must, and cannot be combined with other kinds of targets.
    * (The class, not `IBaseService`: only a service defined in the app can attach itself to a
-   * target group.)
+   * target group.) ECS attaches a service to at most 5 target groups, counting every port and
+   * producer it serves and groups attached otherwise, and to more than one only with the ECS
+   * deployment controller (not CODE_DEPLOY or EXTERNAL).
    *
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html
    * @default - none
    */
   readonly ecsServices?: ecs.BaseService[];
@@ -74,7 +80,9 @@ export interface PrivateLinkPortOptions {
    * sets no attributes on such a target group: `deregistrationDelay` applies to the consumer's
    * ALB only. For an ALB defined in the app, the NLB's target group waits for its
    * listener on the port, as ELB requires (synthesis fails if it has none). Cannot be combined with
-   * other targets.
+   * other targets. Needs a `healthCheck` with a `path`, and the NLB's cross-zone load balancing
+   * (`crossZoneEnabled`, on by default). Each ALB counts 100 of the 500 targets a cross-zone NLB
+   * may have by default, so a producer with more than five warns.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/application-load-balancer-target.html
    * @default - none
@@ -85,17 +93,25 @@ export interface PrivateLinkPortOptions {
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
    * interface endpoint address (and so the NLB behind it). With a `path` or `healthyHttpCodes`,
    * the NLB checks over HTTP too. The port is always the traffic port; an `interval` without a
-   * `timeout` gets a timeout below it (at most 5 seconds).
+   * `timeout` gets a timeout below it (at most 5 seconds). As one check configures both load
+   * balancers, it takes what both accept: interval 5-300 s, timeout 2-120 s and below the
+   * interval, thresholds 2-10, codes 200-499, no gRPC codes.
    *
-   * @default - the NLB checks a TCP connection (HTTP for an Application Load Balancer target); the
-   * consumer's ALB checks HTTP `GET /` on the port and expects 200
+   * For an Application Load Balancer target a `path` is required: both checks reach that ALB's
+   * listener rules, so give a path one of its rules answers with a healthy code (the default
+   * `/` may meet its default action, such as a fixed 404).
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+   * @default - the NLB checks a TCP connection; the consumer's ALB checks HTTP `GET /` on the
+   * port and expects 200. None for an Application Load Balancer target, which needs a path
    */
   readonly healthCheck?: elbv2.HealthCheck;
 
   /**
    * How long the load balancers (the NLB and the consumer's ALB) let requests to a deregistering
-   * target finish.
+   * target finish: whole seconds from 0 to 3600.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
    * @default Duration.seconds(300)
    */
   readonly deregistrationDelay?: Duration;
@@ -201,8 +217,8 @@ export interface IPrivateLinkProducer extends IResource {
 export interface PrivateLinkProducerAttributes {
   /**
    * The service name of the VPC endpoint service, such as
-   * `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0`: a literal, or a token such as
-   * `Fn.importValue`. Its owner must allow the principal that deploys the consumer (or its
+   * `com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0` (not its ID or DNS name): a
+   * literal, or a token such as `Fn.importValue`. Its owner must allow the principal that deploys the consumer (or its
    * account), and accept its endpoint connections (or not require acceptance).
    */
   readonly endpointServiceName: string;
@@ -233,7 +249,8 @@ export interface PrivateLinkProducerAttributes {
 
   /**
    * The Availability Zones the service is offered in, to keep the routes' endpoint subnets in
-   * them at synth time. Not checked for a service in another Region.
+   * them at synth time: zone names of the service's Region (`eu-west-1a`), not zone IDs. Not
+   * checked for a service in another Region.
    *
    * @default - not known: not checked, and an endpoint subnet in another zone fails at deploy time
    */
@@ -285,8 +302,10 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
    * its security group to PrivateLink traffic, so these principals are the service's only gate:
    * whoever may connect an endpoint reaches the targets directly, around any ALB in front.
    * Name the principal that deploys the consumer's endpoint (with the CDK's default synthesizer,
-   * the consumer stack's CloudFormation execution role) to admit that deployment only.
+   * the consumer stack's CloudFormation execution role) to admit that deployment only. EC2 takes
+   * account roots, roles and users without a path, or `*`.
    *
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpointServicePermissions.html
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#add-remove-permissions
    * @default - the account of the stack this producer is in (aws-cdk-lib's
    * `VpcEndpointService` admits no one by default). A route that creates its producer admits
@@ -307,7 +326,8 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
   /**
    * The Regions, other than the producer's own, whose consumers may connect interface endpoints
    * to the service over cross-Region PrivateLink. Cross-Region traffic is billed as inter-Region
-   * data transfer on top of the endpoint's data processing.
+   * data transfer on top of the endpoint's data processing. AWS recommends offering such a
+   * service in at least two Availability Zones; with fewer, synthesis warns.
    *
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-share-your-services.html#endpoint-service-cross-region
    * @default - none: consumers in the producer's Region only
@@ -324,8 +344,10 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
 
   /**
    * Whether each load balancer node distributes traffic to instances in every Availability
-   * Zone. Without it, an endpoint interface in one zone reaches only the instances in that zone.
+   * Zone. Without it, an endpoint interface in one zone reaches only the instances in that zone,
+   * and an Application Load Balancer target (which always balances across zones) is rejected.
    *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html
    * @default true (aws-cdk-lib's `NetworkLoadBalancer` defaults to false)
    */
   readonly crossZoneEnabled?: boolean;
@@ -593,6 +615,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     if (alb !== undefined && !this.crossZoneEnabled) {
       // An ALB balances across zones always; with the NLB's off, an NLB node reaches the ALB's
       // node in its own zone only, and a zone without one fails.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html
       const prop = where === this.node.path ? 'crossZoneEnabled' : 'applicationLoadBalancer';
       throw new Error(`${where}: ${prop}: an Application Load Balancer target needs cross-zone load balancing on the NLB, as an ALB always has it, and producer '${this.node.path}' has crossZoneEnabled: false; leave crossZoneEnabled out (or true).`);
     }

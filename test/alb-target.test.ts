@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
@@ -145,4 +145,64 @@ test('the router fails no Control Tower control for a route to an ALB target tha
   const forInstances = failingControlsUnder(toInstances.router);
   expect(forInstances['CT.ELASTICLOADBALANCING.PR.5']).toBe(2); // the judge sees the router's ALB and NLB
   expect(failingControlsUnder(toTarget.router)).toEqual(forInstances);
+});
+
+describe('an ALB target\'s health check goes through that ALB\'s listener rules', () => {
+  test.each<[string, elbv2.HealthCheck | undefined]>([
+    ['no health check', undefined],
+    ['a health check without a path', { interval: Duration.seconds(10) }],
+  ])('%s is rejected: the path must be one a rule answers', (_what, healthCheck) => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), port: 8080, healthCheck }))
+      .toThrow(/^Test\/Service: healthCheck: path: is required for an Application Load Balancer target: the NLB's check \(and the consumer's\) reaches that ALB's listener rules, and '\/' may meet its default action/);
+  });
+
+  test('the path given is checked over HTTP by the NLB and by the consumer\'s ALB', () => {
+    const { template } = buildRouter((web) => [{ path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), healthCheck: ALB_CHECK, port: 8080 }]);
+    for (const TargetType of ['alb', 'ip']) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType, HealthCheckProtocol: 'HTTP', HealthCheckPath: '/health' });
+    }
+  });
+});
+
+describe('an ALB target needs cross-zone load balancing on the NLB, as the ALB always has it', () => {
+  test('crossZoneEnabled false with an ALB target is rejected', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', {
+      vpc: web.vpc, applicationLoadBalancer: ALBS.imported(web), healthCheck: ALB_CHECK, port: 8080, crossZoneEnabled: false,
+    })).toThrow(/^Test\/Service: crossZoneEnabled: an Application Load Balancer target needs cross-zone load balancing on the NLB, as an ALB always has it, and producer 'Test\/Service' has crossZoneEnabled: false/);
+  });
+
+  test('an ALB added with addPort to a producer with crossZoneEnabled false is rejected, naming the port', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: web.instances, crossZoneEnabled: false });
+    expect(() => shared.addPort(8080, { applicationLoadBalancer: ALBS.imported(web), healthCheck: ALB_CHECK }))
+      .toThrow(/^Test\/Service\/Port8080: applicationLoadBalancer: an Application Load Balancer target needs cross-zone load balancing on the NLB/);
+  });
+});
+
+describe('each ALB target counts 100 of the 500 targets a cross-zone NLB may have by default', () => {
+  /** A producer in front of `count` imported ALBs, one per port from 8080. */
+  function albPorts(count: number) {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const albs = Array.from({ length: count }, (_, index) => elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, `Alb${index}`, {
+      loadBalancerArn: `${ALB_ARN}${index}`, securityGroupId: `sg-0123456789abcdef${index}`, securityGroupAllowsAllOutbound: false, vpc: web.vpc,
+    }));
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: albs[0], healthCheck: ALB_CHECK, port: 8080 });
+    albs.slice(1).forEach((alb, index) => shared.addPort(8081 + index, { applicationLoadBalancer: alb, healthCheck: ALB_CHECK }));
+    return Annotations.fromStack(stack);
+  }
+
+  test('five ALB targets give no warning', () => {
+    albPorts(5).hasNoWarning('/Test/Service', Match.stringLikeRegexp('targets by ELB'));
+  });
+
+  test('a sixth warns that the default quota must be raised', () => {
+    albPorts(6).hasWarning('/Test/Service', Match.stringLikeRegexp(
+      "Test/Service: the Network Load Balancer has 600 targets by ELB's count \\(each Application Load Balancer target counts 100\\), more than the 500 its default quota allows"));
+  });
 });

@@ -96,3 +96,75 @@ test('the router fails no Control Tower control for a route to an ECS service th
   expect(forInstances['CT.ELASTICLOADBALANCING.PR.5']).toBe(2); // the judge sees the router's ALB and NLB
   expect(failingControlsUnder(toTarget.router)).toEqual(forInstances);
 });
+
+describe('ECS attaches a service to at most 5 target groups, more than one with the ECS deployment controller only', () => {
+  /** A Fargate service whose container maps 8080 to 8089, with an optional deployment controller. */
+  function multiPortService(stack: Stack, web: ProducerFixture, deploymentController?: ecs.DeploymentController): ecs.FargateService {
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'OrdersTask');
+    taskDefinition.addContainer('web', {
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
+      portMappings: Array.from({ length: 10 }, (_, index) => ({ containerPort: 8080 + index })),
+    });
+    return new ecs.FargateService(stack, 'Orders', {
+      cluster: new ecs.Cluster(stack, 'OrdersCluster', { vpc: web.vpc }),
+      taskDefinition,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      deploymentController,
+    });
+  }
+
+  test('a service on five ports of a producer is accepted', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = multiPortService(stack, web);
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+    for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    expect(service.loadBalancers).toHaveLength(5);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a sixth port of the same service is rejected, naming the port', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = multiPortService(stack, web);
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+    for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    expect(() => shared.addPort(8085, { ecsServices: [service] }))
+      .toThrow(/^Test\/Service\/Port8085: ecsServices: ECS service 'Test\/Orders' would be in 6 target groups, but ECS attaches a service to at most 5/);
+  });
+
+  test('target groups of other producers count too', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = multiPortService(stack, web);
+    const first = new PrivateLinkProducer(stack, 'First', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+    for (const port of [8081, 8082, 8083, 8084]) first.addPort(port, { ecsServices: [service] });
+    expect(() => new PrivateLinkProducer(stack, 'Second', { vpc: web.vpc, ecsServices: [service], port: 8085 }))
+      .toThrow(/^Test\/Second: ecsServices: ECS service 'Test\/Orders' would be in 6 target groups/);
+  });
+
+  test('a target group the user attaches after the producer fails synthesis, naming the producer', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = multiPortService(stack, web);
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+    for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    shared.loadBalancer.addListener('Own', { port: 9000 }).addTargets('Own', { port: 8085, targets: [service.loadBalancerTarget({ containerName: 'web', containerPort: 8085 })] });
+    expect(() => Template.fromStack(stack)).toThrow(/Test\/Service: ecsServices: ECS service 'Test\/Orders' is in 6 target groups, but ECS attaches a service to at most 5/);
+  });
+
+  test.each([ecs.DeploymentControllerType.CODE_DEPLOY, ecs.DeploymentControllerType.EXTERNAL])('a second port of a service with the %s deployment controller is rejected', (type) => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = multiPortService(stack, web, { type });
+    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
+    expect(() => shared.addPort(8081, { ecsServices: [service] }))
+      .toThrow(new RegExp(`^Test/Service/Port8081: ecsServices: ECS service 'Test/Orders' would be in 2 target groups, which ECS allows only with the ECS deployment controller, not ${type}`));
+  });
+});
+
+test('an empty list of ECS services beside instances is no ECS target: the target group holds instances', () => {
+  const { stack, web } = build();
+  new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: web.instances, ecsServices: [] });
+  Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance' });
+});

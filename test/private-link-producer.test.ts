@@ -111,6 +111,28 @@ test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkProducerProps>, 
     .toThrow(new RegExp(`^Test/Service: ${message.source}`));
 });
 
+describe('an empty list is no target', () => {
+  test.each<[string, (web: ProducerFixture) => Partial<PrivateLinkProducerProps>, string]>([
+    ['no ECS services beside instances', (web) => ({ instances: web.instances, ecsServices: [] }), 'instance'],
+    ['no IP addresses beside instances', (web) => ({ instances: web.instances, ipAddresses: [] }), 'instance'],
+    ['no Auto Scaling groups beside instances', (web) => ({ instances: web.instances, autoScalingGroups: [] }), 'instance'],
+    ['no instances beside IP addresses', () => ({ instances: [], ipAddresses: ['10.0.1.10'] }), 'ip'],
+    ['no Auto Scaling groups beside IP addresses', () => ({ instances: undefined, autoScalingGroups: [], ipAddresses: ['10.0.1.10'] }), 'ip'],
+  ])('%s', (_what, targets, targetType) => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ...targets(web) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: targetType });
+  });
+
+  test('empty lists alone are no targets at all', () => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: [], ipAddresses: [], autoScalingGroups: [], ecsServices: [] }))
+      .toThrow(/^Test\/Service: instances: no targets; give at least one instance/);
+  });
+});
+
 test('instances in another stack get their ingress rule from the producer stack, with no reference back', () => {
   const { stack } = consumerStack();
   const instancesStack = new Stack(stack.node.scope as Construct, 'Instances');
