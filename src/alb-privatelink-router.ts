@@ -362,7 +362,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
     const id = derivedId;
     if (!idIsValid) {
-      throw new Error(`${this.node.path}: id: route '${label}' has id '${id}'; a construct ID must be non-empty without '/', or leave it out to derive one from the path.`);
+      throw new Error(`${this.node.path}: id: route '${label}' has id '${id}'; a construct ID must be a literal, non-empty string without '/', or leave it out to derive one from the path.`);
     }
     const taken = this.node.tryFindChild(id);
     if (taken instanceof PrivateLinkRoute) {

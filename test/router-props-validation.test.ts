@@ -46,6 +46,19 @@ describe('router props ELB would refuse fail at synth', () => {
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc })).toThrow(/^Test\/Router: loadBalancerSubnets: the ALB's subnets are in one Availability Zone/);
   });
 
+  test('load balancer subnets that pick no subnet are rejected', () => {
+    expect(routerWith({ loadBalancerSubnets: { subnets: [] } }).build)
+      .toThrow(/^Test\/Router: loadBalancerSubnets: the ALB's subnets are in no Availability Zone/);
+  });
+
+  test('a route id that is a token is rejected', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+    expect(() => router.addRoute({ id: Token.asString({ Ref: 'Id' }), path: '/a', producerVpc: web.vpc, instances: web.instances }))
+      .toThrow(/^Test\/Router: id: route '\/a' has id '\$\{Token\[.*\]\}'; a construct ID must be a literal, non-empty string without '\/'/);
+  });
+
   test('load balancer subnets in two Availability Zones are accepted', () => {
     expect(routerWith({ loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: ['eu-west-1a', 'eu-west-1b'] } }).build).not.toThrow();
   });

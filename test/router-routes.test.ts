@@ -111,9 +111,9 @@ describe('addRoute', () => {
     const { web, router } = build(() => []);
     expect(router.addRoute({ path: '/a', id: 'Mine', producerVpc: web.vpc, instances: web.instances }).node.path).toBe('Test/Router/Mine');
     expect(() => router.addRoute({ path: '/b', id: '', producerVpc: web.vpc, instances: web.instances }))
-      .toThrow(/Test\/Router: id: route '\/b' has id ''; a construct ID must be non-empty without '\/'/);
+      .toThrow(/Test\/Router: id: route '\/b' has id ''; a construct ID must be a literal, non-empty string without '\/'/);
     expect(() => router.addRoute({ path: '/c', id: 'c/d', producerVpc: web.vpc, instances: web.instances }))
-      .toThrow(/route '\/c' has id 'c\/d'; a construct ID must be non-empty without '\/'/);
+      .toThrow(/route '\/c' has id 'c\/d'; a construct ID must be a literal, non-empty string without '\/'/);
   });
 
   test('rejects a route whose derived ID is taken', () => {

@@ -4,9 +4,9 @@ import { MAX_RULE_PRIORITY } from './route-match';
 import { zoneKey } from './subnets';
 import { ENV_AGNOSTIC_ZONE } from './aws-cdk-lib-internals';
 
-/** Whether `id` can be a route's construct ID: non-empty, without the path separator `/`. */
+/** Whether `id` can be a route's construct ID: a literal, non-empty string without the path separator `/`. */
 export function validateConstructId(id: string): boolean {
-  return typeof id === 'string' && id.length > 0 && !id.includes('/');
+  return typeof id === 'string' && id.length > 0 && !id.includes('/') && !Token.isUnresolved(id);
 }
 
 /**
