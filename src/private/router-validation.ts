@@ -1,8 +1,8 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ENV_AGNOSTIC_ZONE } from './aws-cdk-lib-internals';
 import { MAX_RULE_PRIORITY } from './route-match';
 import { zoneKey } from './subnets';
-import { ENV_AGNOSTIC_ZONE } from './aws-cdk-lib-internals';
 
 /** Whether `id` can be a route's construct ID: a literal, non-empty string without the path separator `/`. */
 export function validateConstructId(id: string): boolean {
