@@ -636,6 +636,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     return [
       ...(options.instances ?? []).map((instance) => new targets.InstanceIdTarget(instance.instanceId, port)),
       // ELB registers an address outside the VPC only for every zone ('all').
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html
       ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port, outsideVpc(this.vpc, ip) ? 'all' : undefined)),
       ...(options.autoScalingGroups ?? []),
       ...(alb ? [this.albTargetOf(where, alb, port)] : []),
