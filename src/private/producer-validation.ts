@@ -80,10 +80,22 @@ export function outsideVpc(vpc: ec2.IVpc, address: string): boolean {
   return value !== undefined && cidrs.length === subnets.length && cidrs.length > 0 && !cidrs.some((cidr) => inCidr(value, cidr));
 }
 
+/** The address ranges of the VPC's subnets that are known at synth time. */
 function subnetCidrsOf(vpc: ec2.IVpc): string[] {
   return [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
-    .map((subnet) => subnet.ipv4CidrBlock)
-    .filter((cidr) => typeof cidr === 'string' && !Token.isUnresolved(cidr));
+    .map(knownCidrOf)
+    .filter((cidr): cidr is string => cidr !== undefined);
+}
+
+/** A subnet's range, unless it is a token or not known: an imported subnet without one throws on reading it. */
+function knownCidrOf(subnet: ec2.ISubnet): string | undefined {
+  let cidr: string | undefined;
+  try {
+    cidr = subnet.ipv4CidrBlock;
+  } catch {
+    return undefined;
+  }
+  return typeof cidr === 'string' && !Token.isUnresolved(cidr) ? cidr : undefined;
 }
 
 function ipv4Of(address: string): number | undefined {
