@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
+import { isInRoute } from './private/route-marker';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
 import {
   ecsTargetGroupCountErrors, outsideVpc, REGION_NAME, regionOfServiceName, validateAllowedPrincipals, validateAllowedRegions,
@@ -511,6 +512,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
     });
     this.endpointServiceName = this.serviceNameOf(this.endpointService);
+    this.keepServiceIdExported();
     this.node.addValidation({ validate: () => ecsTargetGroupCountErrors(this.node.path, this.ecsServices) });
   }
 
@@ -716,6 +718,23 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     if ((this.allowedRegions ?? []).length > 0 && zones.size < 2) {
       Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:crossRegionOneZone',
         `${this.node.path}: vpcSubnets: the producer admits other Regions (${this.allowedRegions!.join(', ')}) but its load balancer is in ${zones.size} Availability Zone only; AWS recommends at least two for a service offered across Regions, so that one zone's failure does not cut off its consumers. Give subnets in two zones or more.`);
+    }
+  }
+
+  /**
+   * Exports the endpoint service's ID from the producer's own stack, under the name aws-cdk-lib
+   * gives the export a route in another stack of the Region imports. The export then lives as
+   * long as the producer, not as long as its last route: CloudFormation refuses to delete an
+   * export that a deployed stack still imports, so without it, removing that route would fail
+   * whenever the producer's stack deploys first. A producer that a route creates is in the
+   * route's own stack, and one in a nested stack is referred to through its parent's parameters:
+   * neither is exported.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html
+   */
+  private keepServiceIdExported(): void {
+    const stack = Stack.of(this);
+    if (!isInRoute(this) && !stack.nested) {
+      stack.exportValue(this.endpointService.vpcEndpointServiceId);
     }
   }
 

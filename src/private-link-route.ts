@@ -7,6 +7,7 @@ import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
 import { portAttributesOf } from './private/ports';
 import { asRouteError } from './private/route-errors';
+import { markAsRoute } from './private/route-marker';
 import { listenerKeyOf, resolveRoute, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
@@ -222,6 +223,7 @@ export class PrivateLinkRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateLinkRouteProps) {
     super(scope, id);
+    markAsRoute(this);
     const where = this.node.path;
 
     // What the route matches, and its clashes with the listener's other routes, first: they are
