@@ -59,22 +59,13 @@ describe('HTTPS', () => {
     });
   });
 
-  test('with the post-quantum feature flag on, the default policy is aws-cdk-lib\'s post-quantum TLS 1.3/1.2 policy', () => {
-    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: true } }), 'Test');
+  test.each([
+    ['with the post-quantum feature flag on, the default policy is aws-cdk-lib\'s post-quantum TLS 1.3/1.2 policy', true, 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09'],
+    ['with the post-quantum feature flag off, the default policy is RECOMMENDED_TLS, not the ELB API\'s TLS 1.0 default', false, 'ELBSecurityPolicy-TLS13-1-2-2021-06'],
+  ])('%s', (_title, postQuantum, sslPolicy) => {
+    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: postQuantum } }), 'Test');
     new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates });
-    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Protocol: 'HTTPS',
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
-    });
-  });
-
-  test('with the post-quantum feature flag off, the default policy is RECOMMENDED_TLS, not the ELB API\'s TLS 1.0 default', () => {
-    const stack = new Stack(new App({ context: { [cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY]: false } }), 'Test');
-    new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates });
-    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Protocol: 'HTTPS',
-      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', SslPolicy: sslPolicy });
   });
 
   test('an explicit sslPolicy wins over the post-quantum feature flag', () => {
