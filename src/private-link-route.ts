@@ -388,8 +388,9 @@ export class PrivateLinkRoute extends Construct {
       throw new Error(`${where}: ${placement[0]}: the endpoint is privateLinkTargetGroup '${group.node.path}''s, placed when the group was made; leave out ${placement.join(' and ')}.`);
     }
     const named = props.producer ?? group?.producer;
+    // An empty list of targets is no target, as it is for a producer.
     const creates = [props.producerVpc, props.producerSubnets, ...TARGET_PROPS.map((prop) => props[prop])]
-      .some((value) => value !== undefined);
+      .some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
     if (named && creates) {
       const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
       throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, its targets and producerSubnets.`);

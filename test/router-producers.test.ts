@@ -101,6 +101,12 @@ describe.each(KINDS)('a route to an %s producer', (kind) => {
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/x', producer: api, ...extra(web) }] })).toThrow(message);
   });
 
+  test('given empty lists of targets beside it is accepted: an empty list is no target', () => {
+    const { stack, vpc, api } = withProducer(kind);
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/x', producer: api, instances: [], ecsServices: [], ipAddresses: [] }] });
+    expect(router.routes[0].producer).toBe(api);
+  });
+
   test('given a port equal to the producer\'s is accepted', () => {
     const { stack, vpc, api } = withProducer(kind);
     expect(new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/x', producer: api, port: 8080 }] }).routes[0].port).toBe(8080);
