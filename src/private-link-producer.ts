@@ -9,12 +9,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
-import { isInRoute } from './private/route-marker';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
 import {
   ecsTargetGroupCountErrors, outsideVpc, REGION_NAME, regionOfServiceName, validateAllowedPrincipals, validateAllowedRegions,
   validateAvailabilityZones, validateDeregistrationDelay, validateEcsTargetGroups, validateIpAddresses, validateMetricPeriod,
 } from './private/producer-validation';
+import { isInRoute } from './private/route-marker';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 

@@ -334,7 +334,7 @@ export class RouterMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // ELB reports a target group's health every minute; no data means no target at all.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        alarmDescription: describe(() => `no address of the interface endpoint passes the ALB's health check, which goes through the endpoint and the producer's NLB to a target. Requests fail, or go to failing targets.`),
+        alarmDescription: describe(() => 'no address of the interface endpoint passes the ALB\'s health check, which goes through the endpoint and the producer\'s NLB to a target. Requests fail, or go to failing targets.'),
       }),
       ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', healthPeriods, {
         metric: route.metricProducerHealthyHostCount(healthy),

@@ -119,7 +119,7 @@ describe('Availability Zones', () => {
       vpc,
       endpointSubnets: { subnets: sameZone },
       routes: [{ path: '/a', ...target(web) }],
-    })).toThrow(new RegExp(`^Test/Router/a: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone`));
+    })).toThrow(new RegExp('^Test/Router/a: endpointSubnets: two endpoint subnets are in eu-west-1a; an interface endpoint takes at most one subnet per Availability Zone'));
   });
 
   test('a producer VPC without private or isolated subnets is rejected, naming the route and its prop', () => {
