@@ -332,15 +332,17 @@ export class RouterMonitoring extends Construct {
         metric: route.metricHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        // ELB reports a target group's health every minute; no data means no target at all.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        // ELB reports HealthyHostCount whenever it health-checks, so a gap is a target group that
+        // does not exist yet (a new route or port) or any more: neither should page.
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
+        treatMissingData: cloudwatch.TreatMissingData.MISSING,
         alarmDescription: describe(() => 'no address of the interface endpoint passes the ALB\'s health check, which goes through the endpoint and the producer\'s NLB to a target. Requests fail, or go to failing targets.'),
       }),
       ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', healthPeriods, {
         metric: route.metricProducerHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        treatMissingData: cloudwatch.TreatMissingData.MISSING,
         alarmDescription: describe(() => `no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`),
       })]),
       this.alarm(scope, 'ErrorRate', this.evaluationPeriods, {
@@ -459,11 +461,13 @@ export class RouterMonitoring extends Construct {
   private rowOf(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
     const label = Lazy.string({ produce: () => fit(namesOf(routes), MAX_ROW_LABEL) });
     const period = { period: this.period };
+    // The statistic the health alarms take, so that the graphs show what they evaluate.
+    const health = { period: this.period, statistic: cloudwatch.Stats.MAXIMUM };
     const producerWidget = typeof producer === 'string'
       ? new cloudwatch.TextWidget({ markdown: `**${label}**: ${producer}`, width: 4, height: 6 })
       : new cloudwatch.GraphWidget({
         title: `${label}: producer targets (NLB)`,
-        left: [route.metricProducerHealthyHostCount(period), route.metricProducerUnhealthyHostCount(period)],
+        left: [route.metricProducerHealthyHostCount(health), route.metricProducerUnhealthyHostCount(health)],
         width: 4,
       });
     return [
@@ -481,7 +485,7 @@ export class RouterMonitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: `${label}: endpoint addresses (ALB)`,
-        left: [route.metricHealthyHostCount(period), route.metricUnhealthyHostCount(period)],
+        left: [route.metricHealthyHostCount(health), route.metricUnhealthyHostCount(health)],
         width: 4,
       }),
       producerWidget,

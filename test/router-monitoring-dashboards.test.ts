@@ -107,3 +107,14 @@ test('an alarm description stays within CloudFormation\'s 1,024 characters, howe
     expect(description).toMatch(/^Routes .*\.\.\.$/);
   }
 });
+
+test('the health graphs show the Maximum, the statistic the health alarms evaluate', () => {
+  const { template } = monitoredRoutes(2);
+  const healthMetrics = Object.values(bodiesOf(template)).flatMap((body) => JSON.parse(body).widgets)
+    .flatMap((widget: any) => widget.properties.metrics ?? [])
+    .filter((metric: unknown[]) => metric.includes('HealthyHostCount') || metric.includes('UnHealthyHostCount'));
+  expect(healthMetrics.length).toBeGreaterThan(0);
+  for (const metric of healthMetrics) {
+    expect(metric[metric.length - 1]).toEqual(expect.objectContaining({ stat: 'Maximum' }));
+  }
+});
