@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Annotations, CfnResource, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -81,6 +82,21 @@ export interface RouterMonitoringProps {
    * @default - names CloudFormation generates
    */
   readonly dashboardName?: string;
+
+  /**
+   * A prefix that gives the alarms readable names: `<prefix>-<route>-<alarm>`, such as
+   * `shop-edge-vpc2-NoHealthyEndpoint`, where `<route>` is the ID of the route that owns the ALB
+   * target group (with `-<port>` for its group of another port), or, for a group the router
+   * shares between the routes to one producer, that producer's construct path and the port
+   * (`Services-Docs-80`). Alarm names must be unique in the account and Region, so give each
+   * monitored router its own prefix. A name that would exceed CloudWatch's 255 characters is
+   * shortened, with a hash of the whole. Giving, changing or removing the prefix replaces the
+   * alarms (their history starts anew).
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+   * @default - names CloudFormation generates (`<stack>-<logical ID>-<random>`)
+   */
+  readonly alarmNamePrefix?: string;
 
   /**
    * How long a new target may take, from its registration, to answer health checks (boot,
@@ -240,6 +256,7 @@ export class RouterMonitoring extends Construct {
   private readonly errorRateMinimumRequests: number;
   private readonly targetStartupSeconds: number;
   private readonly dashboardName?: string;
+  private readonly alarmNamePrefix?: string;
   private readonly watchProducersInOtherStacks: boolean;
   /** The watched ALB target groups. */
   private readonly targetGroups = new Map<elbv2.IApplicationTargetGroup, WatchedTargetGroup>();
@@ -256,6 +273,7 @@ export class RouterMonitoring extends Construct {
     this.errorRateMinimumRequests = props.errorRateMinimumRequests ?? 10;
     this.targetStartupSeconds = this.validate(props.targetStartupTime ?? Duration.minutes(5));
     this.dashboardName = props.dashboardName;
+    this.alarmNamePrefix = validateAlarmNamePrefix(this.node.path, props.alarmNamePrefix);
     this.watchProducersInOtherStacks = props.watchProducersInOtherStacks ?? false;
     this.node.addValidation({ validate: () => this.validateAlarmTopic() });
     this.allowAlarmsToUseTopicKey();
@@ -313,12 +331,16 @@ export class RouterMonitoring extends Construct {
   private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
     const owner = route.privateLinkTargetGroup.node.scope;
     let scope: Construct;
+    let name: string;
     if (owner instanceof PrivateLinkRoute) {
       const id = `Route-${this.keyOf(owner)}`;
       const ownerScope = this.node.tryFindChild(id) as Construct | undefined ?? new Construct(this, id);
-      scope = route.port === owner.port ? ownerScope : new Construct(ownerScope, `Port${route.port}`);
+      const otherPort = route.port !== owner.port;
+      scope = otherPort ? new Construct(ownerScope, `Port${route.port}`) : ownerScope;
+      name = `${this.keyOf(owner)}${otherPort ? `-${route.port}` : ''}`;
     } else {
       scope = new Construct(this, `TargetGroup-${stableIdOf(this, route.targetGroup.targetGroupArn)}`);
+      name = `${route.producer.node.path.replace(/\//g, '-')}-${route.port}`;
     }
     const describe = (text: () => string) => Lazy.string({ produce: () => fit(`${labelOf(routes)}: ${text()}`, MAX_ALARM_DESCRIPTION) });
     const healthPeriods = this.healthEvaluationPeriodsOf(route);
@@ -328,7 +350,7 @@ export class RouterMonitoring extends Construct {
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
     const healthy = { period: this.period, statistic: cloudwatch.Stats.MAXIMUM };
     return [
-      this.alarm(scope, 'NoHealthyEndpoint', healthPeriods, {
+      this.alarm(scope, name, 'NoHealthyEndpoint', healthPeriods, {
         metric: route.metricHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -338,14 +360,14 @@ export class RouterMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.MISSING,
         alarmDescription: describe(() => 'no address of the interface endpoint passes the ALB\'s health check, which goes through the endpoint and the producer\'s NLB to a target. Requests fail, or go to failing targets.'),
       }),
-      ...(typeof producer === 'string' ? [] : [this.alarm(scope, 'NoHealthyTarget', healthPeriods, {
+      ...(typeof producer === 'string' ? [] : [this.alarm(scope, name, 'NoHealthyTarget', healthPeriods, {
         metric: route.metricProducerHealthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.MISSING,
         alarmDescription: describe(() => `no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`),
       })]),
-      this.alarm(scope, 'ErrorRate', this.evaluationPeriods, {
+      this.alarm(scope, name, 'ErrorRate', this.evaluationPeriods, {
         metric: new cloudwatch.MathExpression({
           expression: `IF(FILL(requests, 0) >= ${this.errorRateMinimumRequests}, errorRate, 0)`,
           usingMetrics: {
@@ -389,9 +411,14 @@ export class RouterMonitoring extends Construct {
     return route.node.scope === this.router ? route.node.id : Names.nodeUniqueId(route.node);
   }
 
-  /** An alarm over `evaluationPeriods`, notifying the topic, if any. */
-  private alarm(scope: Construct, id: string, evaluationPeriods: number, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(scope, id, { ...props, evaluationPeriods });
+  /**
+   * An alarm over `evaluationPeriods`, notifying the topic, if any; named `<prefix>-<owner>-<id>`
+   * with `alarmNamePrefix`.
+   */
+  private alarm(scope: Construct, owner: string, id: string, evaluationPeriods: number,
+    props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>): cloudwatch.Alarm {
+    const alarmName = this.alarmNamePrefix === undefined ? undefined : alarmNameOf(`${this.alarmNamePrefix}-${owner}-${id}`);
+    const alarm = new cloudwatch.Alarm(scope, id, { ...props, evaluationPeriods, alarmName });
     if (this.alarmTopic) {
       const action = new actions.SnsAction(this.alarmTopic);
       alarm.addAlarmAction(action);
@@ -592,4 +619,34 @@ function literalPartsOf(value: unknown): string | undefined {
   const join = (value as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
   if (!Array.isArray(join) || join[0] !== '' || !Array.isArray(join[1])) return undefined;
   return join[1].map((part) => (typeof part === 'string' ? part : '')).join('');
+}
+
+/** CloudWatch's longest alarm name. https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html */
+const MAX_ALARM_NAME = 255;
+/** The longest `alarmNamePrefix`, so that the route and alarm parts of a name stay readable. */
+const MAX_ALARM_NAME_PREFIX = 100;
+
+/** The prefix after checking it: 1 to 100 characters, none of them a control character (CloudWatch refuses those). */
+function validateAlarmNamePrefix(where: string, prefix: string | undefined): string | undefined {
+  if (prefix === undefined || Token.isUnresolved(prefix)) {
+    if (prefix !== undefined) {
+      throw new Error(`${where}: alarmNamePrefix: must be known at synth time, not a token: the alarm names are built from it.`);
+    }
+    return undefined;
+  }
+  if (prefix.length === 0 || prefix.length > MAX_ALARM_NAME_PREFIX) {
+    throw new Error(`${where}: alarmNamePrefix: must be 1 to ${MAX_ALARM_NAME_PREFIX} characters, got ${prefix.length}; leave it out for generated names.`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(prefix)) {
+    throw new Error(`${where}: alarmNamePrefix: ${JSON.stringify(prefix)} has a control character, which CloudWatch does not accept in an alarm name.`);
+  }
+  return prefix;
+}
+
+/** `name`, or, past CloudWatch's 255 characters, its start and a hash of the whole. */
+function alarmNameOf(name: string): string {
+  if (name.length <= MAX_ALARM_NAME) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_ALARM_NAME - hash.length - 1)}-${hash}`;
 }

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { consumerStack, producer } from './fixtures';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
-import { AlbPrivateLinkRouter, RouterMonitoring, RouterMonitoringProps } from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring, RouterMonitoringProps } from '../src';
 
 /** The three-VPC example with monitoring, synthesised. */
 function monitoredExample(props: Partial<RouterMonitoringProps> = {}) {
@@ -114,3 +114,49 @@ describe('an alarm topic encrypted with the AWS managed key', () => {
   });
 });
 
+
+describe('alarmNamePrefix', () => {
+  const alarmNamesOf = (template: Template) => Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    .map((alarm) => alarm.Properties.AlarmName).sort();
+
+  test('names each alarm after the prefix, the route that owns its target group and the alarm', () => {
+    expect(alarmNamesOf(monitoredExample({ alarmNamePrefix: 'shop' }))).toEqual([
+      'shop-vpc2-ErrorRate', 'shop-vpc2-NoHealthyEndpoint', 'shop-vpc2-NoHealthyTarget',
+      'shop-vpc3-ErrorRate', 'shop-vpc3-NoHealthyEndpoint', 'shop-vpc3-NoHealthyTarget',
+    ]);
+  });
+
+  test('names the alarms of a target group the router shares after its producer\'s path and port', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const docs = new PrivateLinkProducer(stack, 'Docs', { vpc: web.vpc, instances: web.instances });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: docs }, { path: '/b', producer: docs }] });
+    new RouterMonitoring(stack, 'Monitoring', { router, alarmNamePrefix: 'edge' });
+    expect(alarmNamesOf(Template.fromStack(stack))).toEqual(['edge-Test-Docs-80-ErrorRate', 'edge-Test-Docs-80-NoHealthyEndpoint', 'edge-Test-Docs-80-NoHealthyTarget']);
+  });
+
+  test('shortens a name past CloudWatch\'s 255 characters, keeping the names apart with a hash', () => {
+    const names = alarmNamesOf(monitoredExample({ alarmNamePrefix: 'p'.repeat(100) }));
+    expect(names.every((name) => name.length <= 100 + '-vpc2-NoHealthyEndpoint'.length)).toBe(true);
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', id: 'a-route-id'.repeat(16), producerVpc: web.vpc, instances: web.instances }] });
+    new RouterMonitoring(stack, 'Monitoring', { router, alarmNamePrefix: 'p'.repeat(100) });
+    const long = alarmNamesOf(Template.fromStack(stack));
+    expect(long.map((name) => name.length)).toEqual([255, 255, 255]);
+    expect(new Set(long).size).toBe(3);
+  });
+
+  test('without it, CloudFormation names the alarms', () => {
+    expect(alarmNamesOf(monitoredExample())).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['an empty prefix', '', /^Example\/Monitoring: alarmNamePrefix: must be 1 to 100 characters, got 0/],
+    ['a prefix over 100 characters', 'p'.repeat(101), /^Example\/Monitoring: alarmNamePrefix: must be 1 to 100 characters, got 101/],
+    ['a prefix with a control character', 'shop\nedge', /^Example\/Monitoring: alarmNamePrefix: "shop\\nedge" has a control character/],
+    ['a prefix that is a token', Lazy.string({ produce: () => 'shop' }), /^Example\/Monitoring: alarmNamePrefix: must be known at synth time/],
+  ])('rejects %s', (_what, alarmNamePrefix, message) => {
+    expect(() => monitoredExample({ alarmNamePrefix })).toThrow(message);
+  });
+});

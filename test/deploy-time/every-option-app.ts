@@ -100,6 +100,7 @@ export function everyOptionApp(outdir?: string): App {
     router,
     alarmTopic: new sns.Topic(edge, 'OnCall', { masterKey: key }),
     dashboardName: 'every-option-router',
+    alarmNamePrefix: 'every-option',
     watchProducersInOtherStacks: true,
   });
   return app;
