@@ -55,3 +55,87 @@ export function writeReadmeBlock(name: string, content: string, check: boolean, 
   fs.writeFileSync(README, `${before}\n${wanted}\n${after}`);
   console.log(`README.md block "${name}" updated.`);
 }
+
+/** One fenced TypeScript example of the README, with the heading it stands under. */
+export interface ReadmeExample {
+  /** The nearest heading above it, with ` (2)`, ` (3)`... for further examples under one heading. */
+  readonly heading: string;
+  /** Its rosetta fixture (`fixture=` on the fence), `default` without one. */
+  readonly fixture: string;
+  readonly code: string;
+}
+
+/** Every ```ts block of the README, in order, with its heading and fixture. */
+export function readmeExamples(): ReadmeExample[] {
+  const readme = fs.readFileSync(README, 'utf-8');
+  const examples: ReadmeExample[] = [];
+  const seen = new Map<string, number>();
+  let heading = '(top)';
+  const lines = readme.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const title = /^#{1,6} (.+)$/.exec(lines[i]);
+    if (title) {
+      heading = title[1];
+      continue;
+    }
+    const fence = /^```(\S+)(.*)$/.exec(lines[i]);
+    if (!fence) {
+      continue;
+    }
+    const end = lines.indexOf('```', i + 1);
+    if (fence[1] === 'ts') {
+      const count = (seen.get(heading) ?? 0) + 1;
+      seen.set(heading, count);
+      examples.push({
+        heading: count === 1 ? heading : `${heading} (${count})`,
+        fixture: /fixture=(\S+)/.exec(fence[2])?.[1] ?? 'default',
+        code: lines.slice(i + 1, end).join('\n') + '\n',
+      });
+    }
+    i = end;
+  }
+  return examples;
+}
+
+/**
+ * The README's "app the examples build on": the TypeScript block between the `example-app`
+ * markers. The later examples each go at its end.
+ */
+export function exampleApp(): string {
+  const [app] = codeBlocks(readReadmeBlock('example-app'), 'ts');
+  if (app === undefined) {
+    throw new Error('README.md\'s example-app block holds no ```ts block');
+  }
+  return app;
+}
+
+/** rosetta/example-app.ts-fixture, which rosetta compiles the `fixture=example-app` examples in. */
+export const EXAMPLE_APP_FIXTURE = path.join(__dirname, '..', 'rosetta', 'example-app.ts-fixture');
+
+/** What that fixture must hold: the README's block, and rosetta's `/// here` where an example goes. */
+export function exampleAppFixture(): string {
+  return `${exampleApp()}\n/// here\n`;
+}
+
+/** Fails, naming the fix, when the fixture is not the README's block. */
+export function checkExampleAppFixture(): void {
+  const current = fs.existsSync(EXAMPLE_APP_FIXTURE) ? fs.readFileSync(EXAMPLE_APP_FIXTURE, 'utf-8') : '';
+  if (current !== exampleAppFixture()) {
+    throw new Error(`${path.relative(process.cwd(), EXAMPLE_APP_FIXTURE)} is not the README's example-app block followed by \`/// here\`; `
+      + 'run `npx ts-node --project tsconfig.dev.json scripts/readme-block.ts` and commit it.');
+  }
+}
+
+/*
+ *   ts-node --project tsconfig.dev.json scripts/readme-block.ts           rewrite rosetta/example-app.ts-fixture from the README
+ *   ts-node --project tsconfig.dev.json scripts/readme-block.ts --check   fail if it differs
+ */
+if (require.main === module) {
+  if (process.argv.includes('--check')) {
+    checkExampleAppFixture();
+    console.log(`${path.relative(process.cwd(), EXAMPLE_APP_FIXTURE)} is the README's example-app block.`);
+  } else {
+    fs.writeFileSync(EXAMPLE_APP_FIXTURE, exampleAppFixture());
+    console.log(`${path.relative(process.cwd(), EXAMPLE_APP_FIXTURE)} written from the README's example-app block.`);
+  }
+}
