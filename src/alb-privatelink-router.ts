@@ -6,13 +6,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { asRouteError } from './private/route-errors';
-import { resolveRoute, routeIdOf, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
-import { routeAdded } from './private/route-observers';
+import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
+import { makeRoutesObservable } from './private/route-observers';
+import { routesOnListener } from './private/route-registry';
 import { validateAccessLogsPrefix, validateConstructId, validateLoadBalancerZones, validateMaxRoutes, warnOfCertificateQuota } from './private/router-validation';
-import { withSharedTargetGroups } from './private/target-group-sharing';
+import { lendSharedTargetGroups, SharedTargetGroupLender, SharedTargetGroupSource } from './private/target-group-sharing';
 import { TARGET_PROPS, validatePort, validateSynthTimeNumber } from './private/validation';
 import { IPrivateLinkProducer } from './private-link-producer';
-import { PrivateLinkRoute, PrivateLinkRouteOptions } from './private-link-route';
+import { PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkRouteProps } from './private-link-route';
 import { PrivateLinkTargetGroup } from './private-link-target-group';
 
 /** A route of an `AlbPrivateLinkRouter`: what it matches and where it goes, and its construct ID. */
@@ -30,6 +31,16 @@ export interface AddPrivateLinkRouteOptions extends PrivateLinkRouteOptions {
 /** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
+
+/** What the router's props decide about the ALB and its listeners. */
+interface FrontDoor {
+  readonly https: boolean;
+  readonly listenerPort: number;
+  readonly redirectHttp: boolean;
+  readonly accessLogs: boolean;
+  readonly internetFacing: boolean;
+  readonly open: boolean;
+}
 
 /** Properties of an `AlbPrivateLinkRouter`. */
 export interface AlbPrivateLinkRouterProps {
@@ -247,6 +258,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly maxRoutes: number;
   /** The first route to create a producer for each set of targets and settings, by that set. */
   private readonly createdProducers = new Map<string, string>();
+  /** The routes on the listener: the router's, and those added to it otherwise. */
+  private readonly listenerRoutes: ListenerRoute[];
+  /** Tells the router's observers (its monitoring) of a route added to it. */
+  private readonly notifyRouteAdded: (route: PrivateLinkRoute) => void;
+  /** Lends the route being added the endpoints and target groups the router shares per producer. */
+  private readonly lendSharedTargetGroups: SharedTargetGroupLender;
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -255,83 +272,36 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.allowedPrincipals = props.allowedPrincipals;
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
+    this.notifyRouteAdded = makeRoutesObservable(this);
+    this.lendSharedTargetGroups = lendSharedTargetGroups(this);
 
-    const https = this.validateHttps(props);
-    const listenerPort = props.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
-    validatePort(this.node.path, listenerPort, 'listenerPort');
-    const redirectHttp = props.redirectHttp ?? https;
-    if (redirectHttp && listenerPort === HTTP_PORT) {
-      throw new Error(`${this.node.path}: listenerPort: is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
-    }
-    const accessLogs = this.validateAccessLogs(props);
-    validateSynthTimeNumber(this.node.path, 'maxRoutes', this.maxRoutes);
-    validateMaxRoutes(this.node.path, this.maxRoutes);
-    const internetFacing = props.internetFacing ?? true;
-    if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
-      throw new Error(`${this.node.path}: internetFacing: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
-    }
-
+    const front = this.validateFrontDoor(props);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'AlbPrivateLinkRouter ALB: listener port from allowed clients, route ports to endpoints',
       allowAllOutbound: false,
     });
-
     // aws-cdk-lib's default placement, made explicit so that the endpoints can follow its zones.
-    const loadBalancerSubnets = props.loadBalancerSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
+    const loadBalancerSubnets = props.loadBalancerSubnets ?? (front.internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
     this.loadBalancerAvailabilityZones = props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones;
     validateLoadBalancerZones(this, this.loadBalancerAvailabilityZones);
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing,
-      vpcSubnets: loadBalancerSubnets,
-      securityGroup,
-      dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? false,
-    });
-
-    if (accessLogs) {
-      this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
-      this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix);
+    this.loadBalancer = this.createLoadBalancer(props, front, loadBalancerSubnets, securityGroup);
+    if (front.accessLogs) {
+      this.accessLogsBucket = this.writeAccessLogs(props);
     }
-
-    const open = props.open ?? true;
-    // The same construct ID either way: turning HTTPS on updates the listener in place, so the
-    // route rules that refer to it stay.
-    this.listener = this.loadBalancer.addListener('Listener', {
-      port: listenerPort,
-      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: props.certificates,
-      sslPolicy: https ? props.sslPolicy ?? this.defaultSslPolicy() : undefined,
-      open,
-      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
-        contentType: 'text/plain',
-        messageBody: 'No route matches this path.',
-      }),
-    });
-    if (redirectHttp) {
-      this.httpRedirectListener = this.loadBalancer.addListener('HttpRedirect', {
-        port: HTTP_PORT,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        open,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(listenerPort), permanent: true }),
-      });
-      // Turning HTTPS on moves the listener from port 80 to 443; the redirect may take port 80
-      // only after that (ELB answers DuplicateListener otherwise).
-      this.httpRedirectListener.node.addDependency(this.listener);
+    this.listener = this.addListener(props, front);
+    if (front.redirectHttp) {
+      this.httpRedirectListener = this.addHttpRedirect(front);
     }
     this.connections = this.listener.connections;
+    this.listenerRoutes = routesOnListener(this, this.listener);
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
       description: 'AlbPrivateLinkRouter interface endpoints: route ports from the ALB only',
       allowAllOutbound: false,
     });
-    if (open) {
-      const ports = redirectHttp ? `its listener port, and on port ${HTTP_PORT} only to redirect it to HTTPS,` : 'its listener port';
-      Validations.of(securityGroup).acknowledge({
-        id: 'AwsSolutions-EC23',
-        reason: `The listener is public because the router's \`open\` is true: an internet entry point accepts any client on ${ports} and nothing else. Set open: false and allow clients through \`connections\` to restrict it.`,
-      });
+    if (front.open) {
+      this.acknowledgeOpenListener(securityGroup, front);
     }
 
     for (const route of props.routes ?? []) {
@@ -356,7 +326,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     const idIsValid = validateConstructId(derivedId);
     // What the user wrote first: a bad host or path also makes a bad derived ID, and is the cause.
     resolveRoute(idIsValid ? `${this.node.path}/${derivedId}` : this.node.path, route);
-    const listenerRoutes = routesOnListener(this, this.listener);
+    const listenerRoutes = this.listenerRoutes;
     if (listenerRoutes.length >= this.maxRoutes) {
       throw new Error(`${this.node.path}: maxRoutes: cannot add route '${label}': the listener already holds ${this.maxRoutes} routes. ALB allows 100 rules per load balancer by default; raise the quota, then maxRoutes (and, for routes with producers of their own, the quotas of 50 Network Load Balancers per Region and 50 interface endpoints per VPC).`);
     }
@@ -375,7 +345,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     }
 
     const { id: _id, ...options } = route;
-    const props = withSharedTargetGroups({
+    const props: PrivateLinkRouteProps = {
       ...options,
       listener: this.listener,
       vpc: this.vpc,
@@ -384,10 +354,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       endpointSecurityGroup: this.endpointSecurityGroup,
       deletionProtection: this.deletionProtection,
       allowedPrincipals: this.allowedPrincipals,
-    }, (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath));
+    };
+    const shared: SharedTargetGroupSource = (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath);
     let added: PrivateLinkRoute;
     try {
-      added = new PrivateLinkRoute(this, id, props);
+      added = this.lendSharedTargetGroups(id, shared, () => new PrivateLinkRoute(this, id, props));
     } catch (error) {
       // The route's constructor has added itself to the tree; a caller that catches the error
       // must be able to add a corrected route under the same ID.
@@ -397,8 +368,87 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (!route.producer) {
       this.warnOfDuplicateProducer(route, added);
     }
-    routeAdded(this, added);
+    this.notifyRouteAdded(added);
     return added;
+  }
+
+  /** Checks the props of the ALB and its listeners, before anything is made; returns what they decide. */
+  private validateFrontDoor(props: AlbPrivateLinkRouterProps): FrontDoor {
+    const https = this.validateHttps(props);
+    const listenerPort = props.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
+    validatePort(this.node.path, listenerPort, 'listenerPort');
+    const redirectHttp = props.redirectHttp ?? https;
+    if (redirectHttp && listenerPort === HTTP_PORT) {
+      throw new Error(`${this.node.path}: listenerPort: is ${HTTP_PORT}, the port of the HTTP listener that redirects to HTTPS; choose another listenerPort, or set redirectHttp: false.`);
+    }
+    const accessLogs = this.validateAccessLogs(props);
+    validateSynthTimeNumber(this.node.path, 'maxRoutes', this.maxRoutes);
+    validateMaxRoutes(this.node.path, this.maxRoutes);
+    const internetFacing = props.internetFacing ?? true;
+    if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
+      throw new Error(`${this.node.path}: internetFacing: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
+    }
+    return { https, listenerPort, redirectHttp, accessLogs, internetFacing, open: props.open ?? true };
+  }
+
+  /** The Application Load Balancer, in `subnets`, with the ALB's security group. */
+  private createLoadBalancer(props: AlbPrivateLinkRouterProps, front: FrontDoor, subnets: ec2.SubnetSelection,
+    securityGroup: ec2.ISecurityGroup): elbv2.ApplicationLoadBalancer {
+    return new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: front.internetFacing,
+      vpcSubnets: subnets,
+      securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
+    });
+  }
+
+  /** Turns the ALB's access logs on; returns their bucket, the given one or one made for them. */
+  private writeAccessLogs(props: AlbPrivateLinkRouterProps): s3.IBucket {
+    const bucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
+    this.loadBalancer.logAccessLogs(bucket, props.accessLogsPrefix);
+    return bucket;
+  }
+
+  /** The listener the routes' rules go on: HTTPS with certificates, otherwise HTTP; 404 for any other request. */
+  private addListener(props: AlbPrivateLinkRouterProps, front: FrontDoor): elbv2.ApplicationListener {
+    // The same construct ID either way: turning HTTPS on updates the listener in place, so the
+    // route rules that refer to it stay.
+    return this.loadBalancer.addListener('Listener', {
+      port: front.listenerPort,
+      protocol: front.https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: props.certificates,
+      sslPolicy: front.https ? props.sslPolicy ?? this.defaultSslPolicy() : undefined,
+      open: front.open,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'text/plain',
+        messageBody: 'No route matches this path.',
+      }),
+    });
+  }
+
+  /** The HTTP listener on port 80 that redirects every request to HTTPS on the listener's port. */
+  private addHttpRedirect(front: FrontDoor): elbv2.ApplicationListener {
+    const redirect = this.loadBalancer.addListener('HttpRedirect', {
+      port: HTTP_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: front.open,
+      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(front.listenerPort), permanent: true }),
+    });
+    // Turning HTTPS on moves the listener from port 80 to 443; the redirect may take port 80
+    // only after that (ELB answers DuplicateListener otherwise).
+    redirect.node.addDependency(this.listener);
+    return redirect;
+  }
+
+  /** Acknowledges cdk-nag's finding on the ALB's security group that an open listener causes. */
+  private acknowledgeOpenListener(securityGroup: ec2.SecurityGroup, front: FrontDoor): void {
+    const ports = front.redirectHttp ? `its listener port, and on port ${HTTP_PORT} only to redirect it to HTTPS,` : 'its listener port';
+    Validations.of(securityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: `The listener is public because the router's \`open\` is true: an internet entry point accepts any client on ${ports} and nothing else. Set open: false and allow clients through \`connections\` to restrict it.`,
+    });
   }
 
   /**

@@ -8,7 +8,8 @@ import { endpointCreatorOf } from './private/endpoint-creator';
 import { portAttributesOf } from './private/ports';
 import { asRouteError } from './private/route-errors';
 import { markAsRoute } from './private/route-marker';
-import { listenerKeyOf, resolveRoute, routeLabelOf, routesOnListener, validateRouteAmong } from './private/route-match';
+import { listenerKeyOf, resolveRoute, routeLabelOf, validateRouteAmong } from './private/route-match';
+import { routesOnListener } from './private/route-registry';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { sharedTargetGroupSourceOf } from './private/target-group-sharing';
@@ -240,7 +241,7 @@ export class PrivateLinkRoute extends Construct {
     this.producer = named ?? this.createProducer(props);
     this.port = props.port ?? props.privateLinkTargetGroup?.port ?? this.producer.port;
     this.privateLinkTargetGroup = props.privateLinkTargetGroup
-      ?? (named && sharedTargetGroupSourceOf(props)?.(named, this.port, where))
+      ?? (named && sharedTargetGroupSourceOf(this)?.(named, this.port, where))
       ?? asRouteError(where, `${where}/PrivateLink`, () => new PrivateLinkTargetGroup(this, 'PrivateLink', {
         vpc: props.vpc,
         producer: this.producer,

@@ -2,6 +2,7 @@
 // under src/private/, index.ts re-exporting only, and no import cycle between the source files.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -42,4 +43,51 @@ test('each public file declares one exported class, and src/private/ none', () =
   for (const file of sourceFiles.filter((name) => name !== 'index.ts')) {
     expect({ file, classes: classesOf(file).length }).toEqual({ file, classes: file.startsWith('private/') ? 0 : 1 });
   }
+});
+
+/**
+ * Declarations at a file's top level that hold state: `let` and `var`, and `const`s made with
+ * `new Map`, `new Set`, `new WeakMap`, `new WeakSet` or `new WeakRef`; and static class fields
+ * that are not `readonly`. What the library remembers lives on constructs in the tree.
+ */
+function moduleStateOf(file: string, text = textOf(file)): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const collections = /^new (Map|Set|WeakMap|WeakSet|WeakRef)\b/;
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      const isConst = statement.declarationList.getFirstToken(source)?.kind === ts.SyntaxKind.ConstKeyword;
+      for (const declaration of statement.declarationList.declarations) {
+        const initializer = declaration.initializer?.getText(source) ?? '';
+        if (!isConst || collections.test(initializer)) found.push(`${file}: ${declaration.name.getText(source)}`);
+      }
+    }
+    if (ts.isClassDeclaration(statement)) {
+      for (const member of statement.members) {
+        const modifiers = ts.canHaveModifiers(member) ? ts.getModifiers(member) ?? [] : [];
+        const has = (kind: ts.SyntaxKind) => modifiers.some((modifier) => modifier.kind === kind);
+        if (ts.isPropertyDeclaration(member) && has(ts.SyntaxKind.StaticKeyword) && !has(ts.SyntaxKind.ReadonlyKeyword)) {
+          found.push(`${file}: ${statement.name?.text}.${member.name.getText(source)}`);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+test('no source file keeps state at module level: no top-level let, var, Map, Set or WeakMap, no mutable static field', () => {
+  expect(sourceFiles.flatMap((file) => moduleStateOf(file))).toEqual([]);
+});
+
+test('the check of module-level state finds each kind of it', () => {
+  const file = 'private/__state-example.ts';
+  const text = [
+    'let counter = 0;',
+    'const byStack = new WeakMap<object, string>();',
+    'const seen = new Set<string>();',
+    'const LIMIT = 5;',
+    'function local() { const inner = new Map(); let n = 0; return [inner, n]; }',
+    'class Holder { static count = 0; static readonly MAX = 1; }',
+  ].join('\n');
+  expect(moduleStateOf(file, text)).toEqual([`${file}: counter`, `${file}: byStack`, `${file}: seen`, `${file}: Holder.count`]);
 });

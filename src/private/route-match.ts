@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { stableIdOf } from './stable-id';
@@ -190,29 +190,6 @@ export interface ListenerRoute {
  */
 export function listenerKeyOf(scope: IConstruct, listener: elbv2.IApplicationListener): string {
   return stableIdOf(scope, listener.listenerArn);
-}
-
-/** The routes of each listener, per stack and listener key. */
-const routesByStack = new WeakMap<Stack, Map<string, ListenerRoute[]>>();
-
-/**
- * The routes already added to `listener` in `scope`'s stack, by any router or on their own; the
- * caller adds its route once it is built.
- */
-export function routesOnListener(scope: IConstruct, listener: elbv2.IApplicationListener): ListenerRoute[] {
-  const stack = Stack.of(scope);
-  let byListener = routesByStack.get(stack);
-  if (byListener === undefined) {
-    byListener = new Map();
-    routesByStack.set(stack, byListener);
-  }
-  const key = listenerKeyOf(scope, listener);
-  let routes = byListener.get(key);
-  if (routes === undefined) {
-    routes = [];
-    byListener.set(key, routes);
-  }
-  return routes;
 }
 
 /**

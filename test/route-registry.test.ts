@@ -1,0 +1,103 @@
+// The routes of a listener live on a registry construct in the tree, not in a module: a second copy
+// of the library in the app (another version, side by side in node_modules) and a user's own
+// PrivateLinkRoute see the same routes.
+import { App } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { consumerStack, producer } from './fixtures';
+import * as library from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkRoute } from '../src';
+import { routeRegistryIdOf, routesOnListener } from '../src/private/route-registry';
+
+/** The packages the library imports; two copies of it share one aws-cdk-lib, as npm installs them. */
+const SHARED_PACKAGES = [
+  'aws-cdk-lib', 'aws-cdk-lib/aws-autoscaling', 'aws-cdk-lib/aws-cloudwatch', 'aws-cdk-lib/aws-cloudwatch-actions',
+  'aws-cdk-lib/aws-ec2', 'aws-cdk-lib/aws-ecs', 'aws-cdk-lib/aws-elasticloadbalancingv2',
+  'aws-cdk-lib/aws-elasticloadbalancingv2-targets', 'aws-cdk-lib/aws-iam', 'aws-cdk-lib/aws-kms', 'aws-cdk-lib/aws-lambda',
+  'aws-cdk-lib/aws-s3', 'aws-cdk-lib/aws-sns', 'aws-cdk-lib/custom-resources', 'aws-cdk-lib/cx-api',
+  'aws-cdk-lib/region-info', 'constructs',
+];
+
+/** A second copy of the library: its own modules (and so its own module state, if it had any). */
+function secondCopy(): typeof library {
+  const shared = new Map(SHARED_PACKAGES.map((name) => [name, jest.requireActual(name)]));
+  let copy: typeof library | undefined;
+  jest.isolateModules(() => {
+    for (const [name, module] of shared) jest.doMock(name, () => module);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    copy = require('../src');
+  });
+  for (const name of SHARED_PACKAGES) jest.dontMock(name);
+  return copy!;
+}
+
+test('the second copy is another copy: its classes are not the first one\'s', () => {
+  const copy = secondCopy();
+  expect(copy.PrivateLinkRoute).not.toBe(PrivateLinkRoute);
+  expect(copy.AlbPrivateLinkRouter).not.toBe(AlbPrivateLinkRouter);
+});
+
+test('two copies of the library check their routes on one listener against each other', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const copy = secondCopy();
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances, priority: 10 }] });
+  expect(() => new copy.PrivateLinkRoute(stack, 'FromCopy', { listener: router.listener, vpc, path: '/b', priority: 10, producerVpc: web.vpc, instances: web.instances }))
+    .toThrow(/^Test\/FromCopy: priority: route '\/b' asks for listener-rule priority 10, which route '\/a' \(Test\/Router\/a\) already has on the same listener/);
+});
+
+test('a router of one copy sees the routes a second copy added to its listener first', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const copy = secondCopy();
+  const router = new copy.AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  new PrivateLinkRoute(stack, 'Direct', { listener: router.listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances });
+  expect(() => router.addRoute({ path: '/a/', producerVpc: web.vpc, instances: web.instances }))
+    .toThrow(/^Test\/Router\/a: path: route '\/a\/' matches the same requests as route '\/a' \(Test\/Direct\); remove one of them/);
+});
+
+test('a user\'s own PrivateLinkRoute on the router\'s listener is checked against the router\'s routes, and theirs against it', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }] });
+  expect(() => new PrivateLinkRoute(stack, 'Mine', { listener: router.listener, vpc, path: '/a/', producerVpc: web.vpc, instances: web.instances }))
+    .toThrow(/^Test\/Mine: path: route '\/a\/' matches the same requests as route '\/a' \(Test\/Router\/a\); remove one of them/);
+  new PrivateLinkRoute(stack, 'Other', { listener: router.listener, vpc, path: '/b', priority: 20, producerVpc: web.vpc, instances: web.instances });
+  expect(() => router.addRoute({ path: '/c', priority: 20, producerVpc: web.vpc, instances: web.instances }))
+    .toThrow(/^Test\/Router\/c: priority: route '\/c' asks for listener-rule priority 20, which route '\/b' \(Test\/Other\) already has on the same listener/);
+});
+
+test('the registry is one construct per listener, a child of the stack under its documented ID, shared by both copies', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  const copy = secondCopy();
+  const listenerKey = stack.resolve((router.listener.node.defaultChild as elbv2.CfnListener).logicalId);
+  const registries = () => stack.node.children.filter((child) => child.node.id.startsWith('cdk-alb-privatelink-router.'));
+  expect(registries().map((child) => child.node.id)).toEqual([routeRegistryIdOf(listenerKey)]);
+  new copy.PrivateLinkRoute(stack, 'FromCopy', { listener: router.listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances });
+  router.addRoute({ path: '/b', producerVpc: web.vpc, instances: web.instances });
+  expect(registries()).toHaveLength(1);
+  expect(registries()[0].node.children).toEqual([]);
+});
+
+test('the registry adds no resource and no metadata to the template', () => {
+  const { stack, vpc } = consumerStack();
+  const listener = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  const synth = () => App.of(stack)!.synth({ force: true }).getStackByName(stack.stackName);
+  const before = synth();
+  routesOnListener(stack, listener);
+  const after = synth();
+  expect(after.template).toEqual(before.template);
+  expect(after.manifest.metadata).toEqual(before.manifest.metadata);
+});
+
+test('a construct of the user under the registry\'s ID is reported, not taken for the registry', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const listener = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  const listenerKey = stack.resolve((listener.node.defaultChild as elbv2.CfnListener).logicalId);
+  new Construct(stack, routeRegistryIdOf(listenerKey));
+  expect(() => new PrivateLinkRoute(stack, 'Route', { listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances }))
+    .toThrow(new RegExp(`^Test/cdk-alb-privatelink-router.Routes-${listenerKey}: id: the construct ID '.*' is the one routes on listener 'Test/Alb/Http' keep their registry under; give this construct another ID\\.$`));
+});
