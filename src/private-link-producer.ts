@@ -10,9 +10,11 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
+import { importPrivateLinkProducer } from './private/imported-producer';
+import { albTargetOf, ecsTargetOf, targetTypeOf } from './private/producer-targets';
 import {
-  ecsTargetGroupCountErrors, outsideVpc, REGION_NAME, regionOfServiceName, validateAllowedPrincipals, validateAllowedRegions,
-  validateAvailabilityZones, validateDeregistrationDelay, validateEcsTargetGroups, validateIpAddresses, validateMetricPeriod,
+  ecsTargetGroupCountErrors, outsideVpc, validateAllowedPrincipals, validateAllowedRegions, validateDeregistrationDelay,
+  validateEcsTargetGroups, validateInstanceVpcs, validateIpAddresses, validateMetricPeriod, validateSameStackTargets,
 } from './private/producer-validation';
 import { isInRoute } from './private/route-marker';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
@@ -396,7 +398,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
    * interface endpoints to it. Nothing is created by this call.
    */
   public static fromPrivateLinkProducerAttributes(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes): IPrivateLinkProducer {
-    return new ImportedPrivateLinkProducer(scope, id, attrs);
+    return importPrivateLinkProducer(scope, id, attrs);
   }
 
   /** Whether `x` is a `PrivateLinkProducer` (of any copy of this library). */
@@ -482,35 +484,12 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     const vpcSubnets = props.vpcSubnets ?? privateSubnetsOf(this.node.path, 'vpcSubnets', props.vpc);
     this.availabilityZones = selectedSubnets(this.node.path, 'vpcSubnets', props.vpc, vpcSubnets).map((subnet) => subnet.availabilityZone);
     this.warnOfOneZoneAcrossRegions();
-    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing: false,
-      vpcSubnets,
-      securityGroups: [this.securityGroup],
-      crossZoneEnabled: this.crossZoneEnabled,
-      deletionProtection: props.deletionProtection ?? false,
-      // Evaluated on PrivateLink traffic, inbound rules would see the consumer's client addresses
-      // (the ALB's nodes), which any other VPC may reuse: PrivateLink exists for overlapping
-      // ranges. They would block nothing an attacker could not get around, so the endpoint
-      // service's allowed principals are the gate instead.
-      // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html#security-group-considerations
-      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
-    });
-
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-ELB2',
-      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has TCP listeners only, so there is nothing to log.',
-    });
+    this.loadBalancer = this.createLoadBalancer(props, vpcSubnets);
 
     // The first port's resources keep the IDs they had before producers served several ports.
     ({ listener: this.listener, targetGroup: this.targetGroup } = this.servePort(this, this.loadBalancer, this.port, props, firstPortTargets));
 
-    this.endpointService = new ec2.VpcEndpointService(this, 'EndpointService', {
-      vpcEndpointServiceLoadBalancers: [this.loadBalancer],
-      acceptanceRequired: this.acceptanceRequired,
-      allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
-      allowedRegions: this.allowedRegions.length > 0 ? this.allowedRegions : undefined,
-    });
+    this.endpointService = this.createEndpointService(props);
     this.endpointServiceName = this.serviceNameOf(this.endpointService);
     this.keepServiceIdExported();
     this.node.addValidation({ validate: () => ecsTargetGroupCountErrors(this.node.path, this.ecsServices) });
@@ -605,6 +584,42 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
   }
 
   /**
+   * The internal Network Load Balancer in `vpcSubnets`, with the producer's security group, which
+   * it does not apply to PrivateLink traffic.
+   */
+  private createLoadBalancer(props: PrivateLinkProducerProps, vpcSubnets: ec2.SubnetSelection): elbv2.NetworkLoadBalancer {
+    const loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      internetFacing: false,
+      vpcSubnets,
+      securityGroups: [this.securityGroup],
+      crossZoneEnabled: this.crossZoneEnabled,
+      deletionProtection: props.deletionProtection ?? false,
+      // Evaluated on PrivateLink traffic, inbound rules would see the consumer's client addresses
+      // (the ALB's nodes), which any other VPC may reuse: PrivateLink exists for overlapping
+      // ranges. They would block nothing an attacker could not get around, so the endpoint
+      // service's allowed principals are the gate instead.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html#security-group-considerations
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
+    });
+    Validations.of(loadBalancer).acknowledge({
+      id: 'AwsSolutions-ELB2',
+      reason: 'A Network Load Balancer writes access logs for TLS listeners only; this one has TCP listeners only, so there is nothing to log.',
+    });
+    return loadBalancer;
+  }
+
+  /** The endpoint service in front of the load balancer, admitting `allowedPrincipals` only. */
+  private createEndpointService(props: PrivateLinkProducerProps): ec2.VpcEndpointService {
+    return new ec2.VpcEndpointService(this, 'EndpointService', {
+      vpcEndpointServiceLoadBalancers: [this.loadBalancer],
+      acceptanceRequired: this.acceptanceRequired,
+      allowedPrincipals: props.allowedPrincipals ?? [accountRootOf(Stack.of(this))],
+      allowedRegions: this.allowedRegions?.length ? this.allowedRegions : undefined,
+    });
+  }
+
+  /**
    * The NLB targets of one port, after checking that the load balancer can serve them and the
    * settings on it; `where` names the port in errors.
    */
@@ -621,17 +636,8 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       const prop = where === this.node.path ? 'crossZoneEnabled' : 'applicationLoadBalancer';
       throw new Error(`${where}: ${prop}: an Application Load Balancer target needs cross-zone load balancing on the NLB, as an ALB always has it, and producer '${this.node.path}' has crossZoneEnabled: false; leave crossZoneEnabled out (or true).`);
     }
-    validateInstanceVpcs(where, this, options.instances ?? []);
-    const sameStackTargets = [
-      ['autoScalingGroups', 'Auto Scaling group', options.autoScalingGroups],
-      ['ecsServices', 'ECS service', options.ecsServices],
-    ] as const;
-    for (const [prop, what, members] of sameStackTargets) {
-      const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(this));
-      if (elsewhere) {
-        throw new Error(`${where}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
-      }
-    }
+    validateInstanceVpcs(where, this, this.vpc, options.instances ?? []);
+    validateSameStackTargets(where, this, options);
     for (const service of options.ecsServices ?? []) {
       validateEcsTargetGroups(where, service);
     }
@@ -641,8 +647,8 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html
       ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port, outsideVpc(this.vpc, ip) ? 'all' : undefined)),
       ...(options.autoScalingGroups ?? []),
-      ...(alb ? [this.albTargetOf(where, alb, port)] : []),
-      ...(options.ecsServices ?? []).map((service) => this.ecsTargetOf(where, service, port)),
+      ...(alb ? [albTargetOf(where, this, alb, port)] : []),
+      ...(options.ecsServices ?? []).map((service) => ecsTargetOf(where, service, port)),
     ];
   }
 
@@ -750,120 +756,5 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     }
     const prefix = RegionInfo.get(region).vpcEndpointServiceNamePrefix ?? ec2.VpcEndpointService.DEFAULT_PREFIX;
     return Fn.join('.', [prefix, region, service.vpcEndpointServiceId]);
-  }
-
-  /** The NLB target for the tasks of `service`: its default container's mapping of `port`. */
-  private ecsTargetOf(where: string, service: ecs.BaseService, port: number): elbv2.INetworkLoadBalancerTarget {
-    // In bridge mode tasks get dynamic host ports and in host mode share the instances' group:
-    // the NLB's port and security group rule fit awsvpc tasks, each with its own address.
-    if (service.taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) {
-      throw new Error(`${where}: ecsServices: ECS service '${service.node.path}' runs its tasks in network mode ${service.taskDefinition.networkMode}; only awsvpc tasks (all Fargate tasks) have the address and security group of their own that the load balancer needs.`);
-    }
-    const container = service.taskDefinition.defaultContainer;
-    if (container?.findPortMapping(port, ecs.Protocol.TCP) === undefined) {
-      throw new Error(`${where}: ecsServices: the default container of ECS service '${service.node.path}' maps no TCP port ${port}, the port it would serve; add the port mapping, or serve its container port.`);
-    }
-    return service.loadBalancerTarget({ containerName: container.containerName, containerPort: port });
-  }
-
-  /**
-   * The NLB target for `alb` on `port`, after checking it is in the producer's VPC. For an ALB
-   * defined in the app, the target is its listener on the port, so that the target group waits
-   * for it: ELB refuses to register an ALB without a listener on the target group's port.
-   */
-  private albTargetOf(where: string, alb: elbv2.IApplicationLoadBalancer, port: number): elbv2.INetworkLoadBalancerTarget {
-    const stack = Stack.of(this);
-    if (alb.vpc && JSON.stringify(stack.resolve(alb.vpc.vpcId)) !== JSON.stringify(stack.resolve(this.vpc.vpcId))) {
-      throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' is in VPC '${alb.vpc.node.path}', not the producer's VPC '${this.vpc.node.path}'; an NLB can forward to an ALB of its own VPC only.`);
-    }
-    if (!Resource.isOwnedResource(alb)) {
-      return new targets.AlbArnTarget(alb.loadBalancerArn, port);
-    }
-    const listener = alb.listeners.find((candidate) => candidate.port === port);
-    if (listener === undefined) {
-      throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${port}, the port it would serve; add one, or serve the port of one of its listeners.`);
-    }
-    if (listener.protocol !== elbv2.ApplicationProtocol.HTTP) {
-      throw new Error(`${where}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${port} is ${listener.protocol}, but the consumer's ALB sends HTTP through the endpoint; expose an HTTP listener.`);
-    }
-    return new targets.AlbListenerTarget(listener);
-  }
-}
-
-/** The target type of the NLB's target group: one type per group, checked by validateTargets. */
-function targetTypeOf(props: PrivateLinkPortOptions): elbv2.TargetType | undefined {
-  if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
-  // By length: an empty list is no target. ECS tasks are all awsvpc (checked), so IP.
-  return (props.ecsServices ?? []).length + (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
-}
-
-/** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */
-class ImportedPrivateLinkProducer extends Resource implements IPrivateLinkProducer {
-  public readonly endpointServiceName: string;
-  public readonly port: number;
-  public readonly additionalPorts?: PrivateLinkPortAttributes[];
-  public readonly availabilityZones?: string[];
-  public readonly healthCheck?: elbv2.HealthCheck;
-  public readonly deregistrationDelay?: Duration;
-
-  constructor(scope: Construct, id: string, attrs: PrivateLinkProducerAttributes) {
-    super(scope, id, { region: attrs.serviceRegion });
-    const where = this.node.path;
-    const nameRegion = regionOfServiceName(where, attrs.endpointServiceName);
-    const serviceRegion = attrs.serviceRegion;
-    if (serviceRegion !== undefined && !Token.isUnresolved(serviceRegion) && !REGION_NAME.test(serviceRegion)) {
-      throw new Error(`${where}: serviceRegion: '${serviceRegion}' is not a Region name such as 'eu-west-1'.`);
-    }
-    if (nameRegion !== undefined && !Token.isUnresolved(this.env.region) && nameRegion !== this.env.region) {
-      throw new Error(`${where}: serviceRegion: service '${attrs.endpointServiceName}' is in ${nameRegion}, not ${this.env.region}; give serviceRegion: '${nameRegion}'.`);
-    }
-    validateAvailabilityZones(where, this.env.region, attrs.availabilityZones);
-    this.endpointServiceName = attrs.endpointServiceName;
-    this.port = attrs.port ?? DEFAULT_PORT;
-    validatePort(where, this.port);
-    // Only the consumer's ALB checks an import: the service's NLB is configured elsewhere.
-    validateHealthCheck(where, attrs.healthCheck, false, false);
-    validateDeregistrationDelay(where, attrs.deregistrationDelay);
-    const ports = [this.port];
-    for (const additional of attrs.additionalPorts ?? []) {
-      validatePort(where, additional.port, 'additionalPorts');
-      if (ports.includes(additional.port)) {
-        throw new Error(`${where}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
-      }
-      validateHealthCheck(`${where}: additionalPorts: port ${additional.port}`, additional.healthCheck, false, false);
-      validateDeregistrationDelay(`${where}: additionalPorts: port ${additional.port}`, additional.deregistrationDelay);
-      ports.push(additional.port);
-    }
-    if (ports.length > MAX_LISTENERS_PER_NLB) {
-      throw new Error(`${where}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}. List the ports it serves, and import its other endpoint services on their own.`);
-    }
-    this.additionalPorts = attrs.additionalPorts;
-    this.availabilityZones = attrs.availabilityZones;
-    this.healthCheck = attrs.healthCheck;
-    this.deregistrationDelay = attrs.deregistrationDelay;
-  }
-}
-
-/**
- * Throws for an instance whose security group is in another VPC than the producer's: the load
- * balancer could not register it, and the deployment would fail. An instance's security groups
- * are in its VPC, and an `ec2.Instance` created here shows theirs; for other instances, where
- * that cannot be known, it warns.
- */
-function validateInstanceVpcs(where: string, producer: PrivateLinkProducer, instances: ec2.IInstance[]): void {
-  const stack = Stack.of(producer);
-  const vpc = producer.vpc;
-  const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
-  for (const instance of instances) {
-    const vpcIds = instance.connections.securityGroups
-      .map((group) => group.node.defaultChild)
-      .filter((resource): resource is ec2.CfnSecurityGroup => resource instanceof ec2.CfnSecurityGroup && resource.vpcId !== undefined)
-      .map((resource) => JSON.stringify(stack.resolve(resource.vpcId)));
-    if (vpcIds.length === 0) {
-      Annotations.of(producer).addWarningV2('cdk-alb-privatelink-router:instanceVpcUnknown',
-        `${where}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
-    } else if (!vpcIds.includes(vpcId)) {
-      throw new Error(`${where}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as the producer's VPC.`);
-    }
   }
 }

@@ -8,7 +8,7 @@ import { endpointCreatorOf } from './private/endpoint-creator';
 import { portAttributesOf } from './private/ports';
 import { asRouteError } from './private/route-errors';
 import { markAsRoute } from './private/route-marker';
-import { listenerKeyOf, resolveRoute, routeLabelOf, validateRouteAmong } from './private/route-match';
+import { listenerKeyOf, resolveRoute, RouteMatch, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { routesOnListener } from './private/route-registry';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
@@ -242,44 +242,12 @@ export class PrivateLinkRoute extends Construct {
     this.port = props.port ?? props.privateLinkTargetGroup?.port ?? this.producer.port;
     this.privateLinkTargetGroup = props.privateLinkTargetGroup
       ?? (named && sharedTargetGroupSourceOf(this)?.(named, this.port, where))
-      ?? asRouteError(where, `${where}/PrivateLink`, () => new PrivateLinkTargetGroup(this, 'PrivateLink', {
-        vpc: props.vpc,
-        producer: this.producer,
-        port: this.port,
-        endpointSubnets: props.endpointSubnets,
-        endpointSecurityGroup: props.endpointSecurityGroup,
-        loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
-      }));
+      ?? this.createTargetGroup(props);
     const group = this.privateLinkTargetGroup;
     this.targetGroup = asRouteError(where, group.node.path, () => group.targetGroupFor(this.port));
     // Rules are named by peer and port, so routes sharing a security group and port share them.
-    this.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
-
-    const conditions = [
-      ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
-      ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
-    ];
-    this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Rule', {
-      listener: props.listener,
-      priority: this.priority,
-      conditions,
-      action: elbv2.ListenerAction.forward([this.targetGroup]),
-    });
-    // Named after its listener and priority, not the route. CloudFormation creates a resource
-    // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
-    // priority the listener already holds (PriorityInUse). So an edit that keeps the priority
-    // (another id, path, hosts or producer) updates the rule in place, and one that changes it
-    // creates the rule at a priority no rule of the old template holds on this listener. No
-    // other route of the stack has the ID: validateRouteAmong checked the priority.
-    const cfnRule = this.listenerRule.node.defaultChild as elbv2.CfnListenerRule;
-    cfnRule.overrideLogicalId(`${listenerKeyOf(this, props.listener)}Rule${this.priority}`);
-    if (match.urlRewrite) {
-      // The L2 rule has no transforms yet; the CloudFormation resource does.
-      cfnRule.transforms = [{
-        type: 'url-rewrite',
-        urlRewriteConfig: { rewrites: [match.urlRewrite] },
-      }];
-    }
+    group.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
+    this.listenerRule = this.addListenerRule(props.listener, match);
     listenerRoutes.push({ match, constructPath: where });
   }
 
@@ -410,6 +378,52 @@ export class PrivateLinkRoute extends Construct {
       throw new Error(`${where}: ${prop}: a route to an existing producer takes its health check and deregistration delay from the producer, which its routes share; set them on producer '${named.node.path}'.`);
     }
     return named;
+  }
+
+  /**
+   * The endpoint, lookup and ALB target groups of the route's own, when it is given none and
+   * shares none.
+   */
+  private createTargetGroup(props: PrivateLinkRouteProps): PrivateLinkTargetGroup {
+    const where = this.node.path;
+    return asRouteError(where, `${where}/PrivateLink`, () => new PrivateLinkTargetGroup(this, 'PrivateLink', {
+      vpc: props.vpc,
+      producer: this.producer,
+      port: this.port,
+      endpointSubnets: props.endpointSubnets,
+      endpointSecurityGroup: props.endpointSecurityGroup,
+      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
+    }));
+  }
+
+  /** The listener rule forwarding what the route matches to its target group. */
+  private addListenerRule(listener: elbv2.IApplicationListener, match: RouteMatch): elbv2.ApplicationListenerRule {
+    const conditions = [
+      ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
+      ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
+    ];
+    const rule = new elbv2.ApplicationListenerRule(this, 'Rule', {
+      listener,
+      priority: this.priority,
+      conditions,
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+    // Named after its listener and priority, not the route. CloudFormation creates a resource
+    // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
+    // priority the listener already holds (PriorityInUse). So an edit that keeps the priority
+    // (another id, path, hosts or producer) updates the rule in place, and one that changes it
+    // creates the rule at a priority no rule of the old template holds on this listener. No
+    // other route of the stack has the ID: validateRouteAmong checked the priority.
+    const cfnRule = rule.node.defaultChild as elbv2.CfnListenerRule;
+    cfnRule.overrideLogicalId(`${listenerKeyOf(this, listener)}Rule${this.priority}`);
+    if (match.urlRewrite) {
+      // The L2 rule has no transforms yet; the CloudFormation resource does.
+      cfnRule.transforms = [{
+        type: 'url-rewrite',
+        urlRewriteConfig: { rewrites: [match.urlRewrite] },
+      }];
+    }
+    return rule;
   }
 
   private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {

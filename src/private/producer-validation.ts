@@ -1,7 +1,8 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 
 /** A Region name such as `eu-west-1` or `us-gov-west-1`. */
 export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -209,5 +210,46 @@ export function validateMetricPeriod(where: string, period: Duration | undefined
   if (![1, 5, 10, 30].includes(seconds) && !(Number.isInteger(seconds) && seconds > 0 && seconds % 60 === 0)) {
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricStat.html
     throw new Error(`${where}: period: CloudWatch takes 1, 5, 10 or 30 seconds or a multiple of 60, got ${period.toHumanString()}; ELB's metrics have one-minute resolution, so give a multiple of a minute.`);
+  }
+}
+
+/**
+ * Throws for an instance whose security group is in another VPC than the producer's: the load
+ * balancer could not register it, and the deployment would fail. An instance's security groups
+ * are in its VPC, and an `ec2.Instance` created here shows theirs; for other instances, where
+ * that cannot be known, it warns.
+ */
+export function validateInstanceVpcs(where: string, producer: IConstruct, vpc: ec2.IVpc, instances: ec2.IInstance[]): void {
+  const stack = Stack.of(producer);
+  const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
+  for (const instance of instances) {
+    const vpcIds = instance.connections.securityGroups
+      .map((group) => group.node.defaultChild)
+      .filter((resource): resource is ec2.CfnSecurityGroup => resource instanceof ec2.CfnSecurityGroup && resource.vpcId !== undefined)
+      .map((resource) => JSON.stringify(stack.resolve(resource.vpcId)));
+    if (vpcIds.length === 0) {
+      Annotations.of(producer).addWarningV2('cdk-alb-privatelink-router:instanceVpcUnknown',
+        `${where}: instances: cannot tell at synth time whether instance '${instance.node.path}' is in VPC '${vpc.node.path}'; the load balancer can only register instances of its own VPC, so the deployment fails otherwise.`);
+    } else if (!vpcIds.includes(vpcId)) {
+      throw new Error(`${where}: instances: instance '${instance.node.path}' is in another VPC than '${vpc.node.path}' (its security groups are); the load balancer can only register instances of its own VPC. Give the instance's VPC as the producer's VPC.`);
+    }
+  }
+}
+
+/**
+ * Throws for an Auto Scaling group or ECS service in another stack than the producer at `scope`:
+ * the target and the load balancer refer to each other, which across stacks is a cycle.
+ */
+export function validateSameStackTargets(where: string, scope: IConstruct,
+  options: { readonly autoScalingGroups?: IConstruct[]; readonly ecsServices?: IConstruct[] }): void {
+  const sameStackTargets = [
+    ['autoScalingGroups', 'Auto Scaling group', options.autoScalingGroups],
+    ['ecsServices', 'ECS service', options.ecsServices],
+  ] as const;
+  for (const [prop, what, members] of sameStackTargets) {
+    const elsewhere = (members ?? []).find((member) => Stack.of(member) !== Stack.of(scope));
+    if (elsewhere) {
+      throw new Error(`${where}: ${prop}: ${what} '${elsewhere.node.path}' is in another stack; create the producer (for a route, the router) in its stack, since the ${what} and the load balancer refer to each other.`);
+    }
   }
 }

@@ -86,7 +86,26 @@ export function routeLabelOf(route: RouteRequest): string {
  */
 export function resolveRoute(where: string, route: RouteRequest): RouteMatch {
   const path = route.path ?? '/';
-  const label = routeLabelOf(route);
+  validatePath(where, path);
+  const hosts = hostsOf(where, route.hosts);
+  // With hosts, `/` adds nothing: leaving its `/*` out keeps condition values for hosts.
+  const pathPatterns = hosts.length > 0 && path === '/' ? [] : pathPatternsOf(path);
+  validateRuleQuotas(where, hosts, pathPatterns);
+  if (route.priority !== undefined) {
+    validatePriority(where, route.priority);
+  }
+  return {
+    path,
+    label: routeLabelOf(route),
+    hosts,
+    priority: route.priority ?? derivePriority(hosts, matchedPathPatterns(pathPatterns)),
+    pathPatterns,
+    urlRewrite: route.stripPathPrefix ? prefixRewriteOf(where, path) : undefined,
+  };
+}
+
+/** Throws unless `path` is a literal ALB path pattern, written as clients send paths. */
+function validatePath(where: string, path: string): void {
   if (Token.isUnresolved(path)) {
     throw new Error(`${where}: path: must be a literal string, not a token, because routing is decided at synth time.`);
   }
@@ -107,9 +126,10 @@ export function resolveRoute(where: string, route: RouteRequest): RouteMatch {
       : `a '${oddSegment}' segment, which browsers and curl remove before sending a request, so the rule would never see it`;
     throw new Error(`${where}: path: '${path}' has ${problem}; write the path as clients send it.`);
   }
-  const hosts = hostsOf(where, route.hosts);
-  // With hosts, `/` adds nothing: leaving its `/*` out keeps condition values for hosts.
-  const pathPatterns = hosts.length > 0 && path === '/' ? [] : pathPatternsOf(path);
+}
+
+/** Throws when one rule's conditions exceed ALB's quotas: values per rule, their length, wildcards. */
+function validateRuleQuotas(where: string, hosts: string[], pathPatterns: string[]): void {
   const conditionValues = hosts.length + pathPatterns.length;
   if (conditionValues > MAX_CONDITION_VALUES_PER_RULE) {
     throw new Error(`${where}: hosts: the rule would have ${conditionValues} condition values (${hosts.length} hosts, ${pathPatterns.length} path patterns); ALB allows at most ${MAX_CONDITION_VALUES_PER_RULE} per rule. Split the hosts over several routes.`);
@@ -123,17 +143,6 @@ export function resolveRoute(where: string, route: RouteRequest): RouteMatch {
   if (wildcards > MAX_WILDCARDS_PER_RULE) {
     throw new Error(`${where}: path: the rule would have ${wildcards} wildcards in its hosts and path; ALB allows at most ${MAX_WILDCARDS_PER_RULE} per rule.`);
   }
-  if (route.priority !== undefined) {
-    validatePriority(where, route.priority);
-  }
-  return {
-    path,
-    label,
-    hosts,
-    priority: route.priority ?? derivePriority(hosts, matchedPathPatterns(pathPatterns)),
-    pathPatterns,
-    urlRewrite: route.stripPathPrefix ? prefixRewriteOf(where, path) : undefined,
-  };
 }
 
 /** Validates host-header values; returns them in lower case, as ALB compares them. */

@@ -1,0 +1,94 @@
+import { Duration, IResource, Resource, Token } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { validateHealthCheck } from './health-check';
+import { REGION_NAME, regionOfServiceName, validateAvailabilityZones, validateDeregistrationDelay } from './producer-validation';
+import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort } from './validation';
+
+/*
+ * The importer behind `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. Its types restate
+ * `PrivateLinkPortAttributes` and `PrivateLinkProducerAttributes` structurally, because this file
+ * cannot import the producer's file, which imports it; TypeScript checks that they agree where
+ * the producer's file passes its attributes in and returns the import as an `IPrivateLinkProducer`.
+ */
+
+/** One more port of an imported service: `PrivateLinkPortAttributes`. */
+interface PortAttributes {
+  readonly port: number;
+  readonly healthCheck?: elbv2.HealthCheck;
+  readonly deregistrationDelay?: Duration;
+}
+
+/** What an import knows of a service: `PrivateLinkProducerAttributes`. */
+interface ProducerAttributes {
+  readonly endpointServiceName: string;
+  readonly port?: number;
+  readonly additionalPorts?: PortAttributes[];
+  readonly serviceRegion?: string;
+  readonly availabilityZones?: string[];
+  readonly healthCheck?: elbv2.HealthCheck;
+  readonly deregistrationDelay?: Duration;
+}
+
+/** An imported service: what `IPrivateLinkProducer` asks of it (the import knows no allowed Regions). */
+export interface ImportedProducer extends IResource {
+  readonly endpointServiceName: string;
+  readonly port: number;
+  readonly additionalPorts?: PortAttributes[];
+  readonly availabilityZones?: string[];
+  readonly healthCheck?: elbv2.HealthCheck;
+  readonly deregistrationDelay?: Duration;
+}
+
+/** A service known by its name only, after checking what it is told of it. Nothing is created. */
+export function importPrivateLinkProducer(scope: Construct, id: string, attrs: ProducerAttributes): ImportedProducer {
+  return new ImportedPrivateLinkProducer(scope, id, attrs);
+}
+
+/** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */
+class ImportedPrivateLinkProducer extends Resource implements ImportedProducer {
+  public readonly endpointServiceName: string;
+  public readonly port: number;
+  public readonly additionalPorts?: PortAttributes[];
+  public readonly availabilityZones?: string[];
+  public readonly healthCheck?: elbv2.HealthCheck;
+  public readonly deregistrationDelay?: Duration;
+
+  constructor(scope: Construct, id: string, attrs: ProducerAttributes) {
+    super(scope, id, { region: attrs.serviceRegion });
+    const where = this.node.path;
+    const nameRegion = regionOfServiceName(where, attrs.endpointServiceName);
+    const serviceRegion = attrs.serviceRegion;
+    if (serviceRegion !== undefined && !Token.isUnresolved(serviceRegion) && !REGION_NAME.test(serviceRegion)) {
+      throw new Error(`${where}: serviceRegion: '${serviceRegion}' is not a Region name such as 'eu-west-1'.`);
+    }
+    if (nameRegion !== undefined && !Token.isUnresolved(this.env.region) && nameRegion !== this.env.region) {
+      throw new Error(`${where}: serviceRegion: service '${attrs.endpointServiceName}' is in ${nameRegion}, not ${this.env.region}; give serviceRegion: '${nameRegion}'.`);
+    }
+    validateAvailabilityZones(where, this.env.region, attrs.availabilityZones);
+    this.endpointServiceName = attrs.endpointServiceName;
+    this.port = attrs.port ?? DEFAULT_PORT;
+    validatePort(where, this.port);
+    // Only the consumer's ALB checks an import: the service's NLB is configured elsewhere.
+    validateHealthCheck(where, attrs.healthCheck, false, false);
+    validateDeregistrationDelay(where, attrs.deregistrationDelay);
+    const ports = [this.port];
+    for (const additional of attrs.additionalPorts ?? []) {
+      validatePort(where, additional.port, 'additionalPorts');
+      if (ports.includes(additional.port)) {
+        throw new Error(`${where}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
+      }
+      validateHealthCheck(`${where}: additionalPorts: port ${additional.port}`, additional.healthCheck, false, false);
+      validateDeregistrationDelay(`${where}: additionalPorts: port ${additional.port}`, additional.deregistrationDelay);
+      ports.push(additional.port);
+    }
+    if (ports.length > MAX_LISTENERS_PER_NLB) {
+      throw new Error(`${where}: additionalPorts: a service has at most ${MAX_LISTENERS_PER_NLB} ports (listeners per Network Load Balancer, a quota ELB does not raise), counting port; got ${ports.length}. List the ports it serves, and import its other endpoint services on their own.`);
+    }
+    this.additionalPorts = attrs.additionalPorts;
+    this.availabilityZones = attrs.availabilityZones;
+    this.healthCheck = attrs.healthCheck;
+    this.deregistrationDelay = attrs.deregistrationDelay;
+  }
+}
+
