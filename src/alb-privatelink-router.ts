@@ -58,7 +58,7 @@ export interface AlbPrivateLinkRouterProps {
    * Whether the ALB is internet-facing: the router is an entry point from the internet unless
    * told otherwise.
    *
-   * @default true (aws-cdk-lib's `ApplicationLoadBalancer` defaults to false)
+   * @default - true (aws-cdk-lib's `ApplicationLoadBalancer` defaults to false)
    */
   readonly internetFacing?: boolean;
 
@@ -190,8 +190,9 @@ export interface AlbPrivateLinkRouterProps {
   readonly accessLogsRetention?: Duration;
 
   /**
-   * The most routes the listener may hold. ALB allows 100 rules per load balancer unless the
-   * quota is raised; raise this after raising the quota. Other quotas bind sooner: each route
+   * The most routes the listener may hold, at most 50,000 (the number of rule priorities a
+   * listener has). ALB allows 100 rules per load balancer unless the quota is raised; raise this
+   * after raising the quota. Other quotas bind sooner: each route
    * that creates its producer adds a Network Load Balancer (50 per Region by default), and each
    * producer that routes reach adds an interface endpoint to the consumer VPC (50 per VPC by
    * default).
@@ -200,7 +201,7 @@ export interface AlbPrivateLinkRouterProps {
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
    * @see https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RulePriorityPair.html
-   * @default 100 (at most 50000, the number of rule priorities a listener has)
+   * @default 100
    */
   readonly maxRoutes?: number;
 }

@@ -129,7 +129,7 @@ export interface BasePrivateLinkProducerProps extends PrivateLinkPortOptions {
    * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
    * interface endpoint and the consumer's ALB target group all use it.
    *
-   * @default 80; for a route to an existing `producer`, the producer's `port` (give one of its
+   * @default - 80; for a route to an existing `producer`, the producer's `port` (give one of its
    * `additionalPorts` to reach another of its services), or a given `privateLinkTargetGroup`'s
    */
   readonly port?: number;
@@ -322,7 +322,7 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
    * the route would never carry traffic. Use it for consumers outside this app, whose
    * connections you accept.
    *
-   * @default false (aws-cdk-lib's `VpcEndpointService` defaults to true)
+   * @default - false (aws-cdk-lib's `VpcEndpointService` defaults to true)
    */
   readonly acceptanceRequired?: boolean;
 
@@ -351,7 +351,7 @@ export interface PrivateLinkProducerProps extends BasePrivateLinkProducerProps {
    * and an Application Load Balancer target (which always balances across zones) is rejected.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-cross-zone.html
-   * @default true (aws-cdk-lib's `NetworkLoadBalancer` defaults to false)
+   * @default - true (aws-cdk-lib's `NetworkLoadBalancer` defaults to false)
    */
   readonly crossZoneEnabled?: boolean;
 }

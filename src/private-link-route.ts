@@ -34,7 +34,7 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
    * characters, `?` exactly one); matching is case-sensitive.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#path-conditions
-   * @default '/': every path (of `hosts`, if given)
+   * @default - '/': every path (of `hosts`, if given)
    */
   readonly path?: string;
 

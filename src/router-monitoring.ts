@@ -120,7 +120,7 @@ export interface RouterMonitoringProps {
    * another stack imports, so an edit that replaces such a target group (another port or kind
    * of target) then needs the monitoring of its routes removed first.
    *
-   * @default false: such a producer's targets are watched on the ALB's side only; watch them in
+   * @default - false: such a producer's targets are watched on the ALB's side only; watch them in
    * the producer's own stack with `producer.metricHealthyHostCount()`
    */
   readonly watchProducersInOtherStacks?: boolean;

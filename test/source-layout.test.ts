@@ -91,3 +91,19 @@ test('the check of module-level state finds each kind of it', () => {
   ].join('\n');
   expect(moduleStateOf(file, text)).toEqual([`${file}: counter`, `${file}: byStack`, `${file}: seen`, `${file}: Holder.count`]);
 });
+
+test('every @default is a value or `- text`, as aws-cdk\'s props-default-doc rule asks', () => {
+  const odd = sourceFiles.flatMap((file) => {
+    const lines = textOf(file).split('\n');
+    return lines.flatMap((line, index) => {
+      const tag = /^\s*\* @default(.*)$/.exec(line);
+      if (!tag) return [];
+      const text = tag[1];
+      const continues = !/^\s*\*(\/|\s*$|\s*@)/.test(lines[index + 1] ?? '');
+      const isDescription = /^ - \S/.test(text);
+      const isValue = /^ \S+$/.test(text) && !continues;
+      return isDescription || isValue ? [] : [`${file}:${index + 1}: @default${text}`];
+    });
+  });
+  expect(odd).toEqual([]);
+});
