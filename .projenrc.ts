@@ -1,8 +1,11 @@
 import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, JsonFile, ReleasableCommits } from 'projen';
 
-// Pinned where the newest release does not work here: aws-cdk-lib 2.276 emits cloud-assembly
-// schema 55, which integ-runner 2.197.10 rejects.
+// The floor: what the library builds, tests and snapshots against, and the lowest aws-cdk-lib a
+// user may have (the peer dependency). Pinned below the newest because the integ snapshots need
+// a version integ-runner accepts: aws-cdk-lib 2.276 emits cloud-assembly schema 55, which
+// integ-runner 2.197.10 (the newest) rejects. The unit tests and the new-user check also run
+// against the newest aws-cdk-lib (`test:latest`, `new-user:check:latest`, both in `ci`).
 const CDK_VERSION = '2.257.0';
 const INTEG_RUNNER_VERSION = '2.197.10';
 const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
@@ -27,6 +30,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // `engines`: what the README asks for, and what aws-cdk-lib itself requires (>= 20.0.0).
+  // @types/node follows it (^20), so the scripts and tests type-check against Node 20's API.
+  minNodeVersion: '20.0.0',
+  // The GitHub workflows keep the current LTS (jsii warns on 20); .ci/run uses the machine's Node.
+  workflowNodeVersion: 'lts/*',
   projenrcTs: true,
   githubOptions: {
     mergify: false,
@@ -98,6 +106,19 @@ project.npmignore?.exclude('/integ/', '/cdk.json', '/cdk.out/', '/.cdk.staging/'
 // carries the translations already made here.
 project.npmignore?.include('/rosetta/', '/.jsii.tabl.json');
 
+// npm 11 lists dependencies whose install scripts no one reviewed. @parcel/watcher (jest's watch
+// mode, through jest-haste-map) has the only one: it runs node-gyp only when
+// npm_config_build_from_source=true, and its prebuilt binary comes as an optional dependency, so
+// its script is denied: it would do nothing.
+project.package.addField('allowScripts', { '@parcel/watcher': false });
+
+// The AWS SDK v3 clients the offline deploy checks load warn on every jest run on Node 20 that
+// their releases after January 2027 need Node 22; the repository supports Node 20 (README).
+const SDK_NODE_WARNING_OFF = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+for (const [name, value] of Object.entries(SDK_NODE_WARNING_OFF)) {
+  project.testTask.env(name, value);
+}
+
 // PyPI lists CDK libraries under these trove classifiers.
 project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
 
@@ -123,7 +144,7 @@ new JsonFile(project, 'cdk.json', {
 
 // integ-runner tests under integ/: snapshots are verified offline in CI, deployed by users.
 const integRunner = 'integ-runner --directory integ --language typescript';
-const integ = project.addTask('integ', {
+project.addTask('integ', {
   description: 'Verify the integ snapshots offline (fails on drift, with a diff)',
   exec: integRunner,
 });
@@ -176,24 +197,34 @@ bindings.exec(`rm -rf ${BINDINGS_DIR}`);
 bindings.exec(`jsii-pacmak --code-only --target python --target java --outdir ${BINDINGS_DIR} --rosetta-unknown-snippets fail`);
 bindings.exec(`${tsNode} scripts/check-bindings.ts ${BINDINGS_DIR}`);
 
-// The README's test command: everything CI checks, on a fresh clone, offline, with CI set or
-// not. It packages only the npm tarball: the Python and Java packages need PyPI and Maven
-// Central, so the release workflow builds them; `bindings` checks their sources here.
-const ci = project.addTask('ci', {
-  description: 'Build, test and check that projen leaves no diff (what .ci/run runs)',
+// The newest aws-cdk-lib the registry serves, besides the floor: the unit tests in a copy of the
+// repository with that aws-cdk-lib installed (the floor install stays as it is), and the
+// new-user check with it in the new app. The integ snapshots stay on the floor (see CDK_VERSION).
+project.addTask('test:latest', {
+  description: 'Type-check the test suite and run the unit tests against the newest aws-cdk-lib (or -- --aws-cdk-lib <version>), in a copy of the repository',
+  env: SDK_NODE_WARNING_OFF,
+  exec: `${tsNode} scripts/latest-aws-cdk-lib.ts`,
+  receiveArgs: true,
 });
-for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'test', 'package:js']) {
-  ci.spawn(project.tasks.tryFind(step)!);
-}
-ci.spawn(project.addTask('new-user:check', {
-  description: 'Install the packed tarball into a new CDK app, paste the README\'s first example, and synthesise it: no error, no warning',
+project.addTask('new-user:check', {
+  description: 'Install the packed tarball into a new CDK app, paste every README example, and synthesise it: no error, no warning in the first',
   exec: `${tsNode} scripts/new-user-check.ts`,
-}));
-ci.spawn(bindings);
-ci.spawn(docsCheck);
-ci.spawn(integ);
-ci.exec('git diff --ignore-space-at-eol --exit-code', {
-  name: 'no-projen-drift',
+  receiveArgs: true,
+});
+project.addTask('new-user:check:latest', {
+  description: 'The new-user check with the newest aws-cdk-lib in the new app',
+  exec: `${tsNode} scripts/new-user-check.ts --aws-cdk-lib latest`,
+});
+
+// The README's test command: everything CI checks, on a fresh clone, offline but for the npm
+// registry, with CI set or not. It packages only the npm tarball: the Python and Java packages
+// need PyPI and Maven Central, so the release workflow builds them; `bindings` checks their
+// sources here. scripts/ci-summary.ts runs the steps (projen's own, the checks above, then
+// no-projen-drift: `git diff --exit-code`), each timed, going on past a failure to every step
+// that does not need the failed one, and ends on one line: `ci: N passed, M failed`.
+project.addTask('ci', {
+  description: 'Build, test on the floor and the newest aws-cdk-lib, check, and check that projen leaves no diff; ends on `ci: N passed, M failed` (what .ci/run runs)',
+  exec: `${tsNode} scripts/ci-summary.ts`,
 });
 
 project.synth();
