@@ -48,7 +48,7 @@ interface JestReport {
   readonly testResults: {
     readonly name: string;
     readonly status: string;
-    readonly assertionResults: { readonly status: string; readonly fullName: string }[];
+    readonly assertionResults: { readonly status: string; readonly ancestorTitles: string[]; readonly title: string }[];
     readonly message: string;
   }[];
 }
@@ -67,7 +67,7 @@ function jestRows(report: JestReport, awsCdkLib: string, leftOut: string[] = [])
   const passedIn = (suites: JestReport['testResults']) =>
     suites.reduce((sum, suite) => sum + suite.assertionResults.filter((test) => test.status === 'passed').length, 0);
   const failuresIn = (suites: JestReport['testResults']) => suites.flatMap((suite) => {
-    const failed = suite.assertionResults.filter((test) => test.status === 'failed').map((test) => `${relative(suite.name)} › ${test.fullName}`);
+    const failed = suite.assertionResults.filter((test) => test.status === 'failed').map((test) => [relative(suite.name), ...test.ancestorTitles, test.title].join(' › '));
     // A suite that fails to load has no failed test, only its message.
     return failed.length > 0 || suite.status !== 'failed' ? failed : [`${relative(suite.name)}: ${suite.message.split('\n').find((line) => line.trim()) ?? 'failed'}`];
   });
