@@ -259,6 +259,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly maxRoutes: number;
   /** The first route to create a producer for each set of targets and settings, by that set. */
   private readonly createdProducers = new Map<string, string>();
+  /** The routes `addRoute` added, once built. */
+  private readonly addedRoutes: PrivateLinkRoute[] = [];
   /** The routes on the listener: the router's, and those added to it otherwise. */
   private readonly listenerRoutes: ListenerRoute[];
   /** Tells the router's observers (its monitoring) of a route added to it. */
@@ -312,14 +314,14 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
 
   /** The routes added so far, in the order they were added. */
   public get routes(): PrivateLinkRoute[] {
-    return this.node.children.filter((child): child is PrivateLinkRoute => child instanceof PrivateLinkRoute);
+    return [...this.addedRoutes];
   }
 
   /**
    * Adds a route: requests matching `route.path` (and `route.hosts`) are forwarded over
    * PrivateLink to `route.producer`, or to a producer the route creates for `route.instances`.
-   * Throws if the route is invalid or conflicts with a route already on the listener; a route
-   * rejected for what it matches, its ID or how it names its producer leaves nothing behind.
+   * Throws if the route is invalid or conflicts with a route already on the listener. Like every
+   * CDK error, this one ends the app: the rejected route stays in the tree as far as it was built.
    */
   public addRoute(route: AddPrivateLinkRouteOptions): PrivateLinkRoute {
     const label = routeLabelOf(route);
@@ -357,18 +359,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       allowedPrincipals: this.allowedPrincipals,
     };
     const shared: SharedTargetGroupSource = (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath);
-    let added: PrivateLinkRoute;
-    try {
-      added = this.lendSharedTargetGroups(id, shared, () => new PrivateLinkRoute(this, id, props));
-    } catch (error) {
-      // The route's constructor has added itself to the tree; a caller that catches the error
-      // must be able to add a corrected route under the same ID.
-      this.node.tryRemoveChild(id);
-      throw error;
-    }
+    const added = this.lendSharedTargetGroups(id, shared, () => new PrivateLinkRoute(this, id, props));
     if (!route.producer) {
       this.warnOfDuplicateProducer(route, added);
     }
+    this.addedRoutes.push(added);
     this.notifyRouteAdded(added);
     return added;
   }
@@ -572,19 +567,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     if (existing) {
       throw new Error(`${this.node.path}: id: a route has the construct ID '${id}', which the router gives the endpoint of producer '${producer.node.path}'; give that route another 'id'.`);
     }
-    try {
-      return asRouteError(routePath, `${this.node.path}/${id}`, () => new PrivateLinkTargetGroup(this, id, {
-        vpc: this.vpc,
-        producer,
-        port,
-        endpointSubnets: this.endpointSubnets,
-        loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-        endpointSecurityGroup: this.endpointSecurityGroup,
-      }));
-    } catch (error) {
-      // Otherwise the next route naming the producer would find the half-built group.
-      this.node.tryRemoveChild(id);
-      throw error;
-    }
+    return asRouteError(routePath, `${this.node.path}/${id}`, () => new PrivateLinkTargetGroup(this, id, {
+      vpc: this.vpc,
+      producer,
+      port,
+      endpointSubnets: this.endpointSubnets,
+      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
+      endpointSecurityGroup: this.endpointSecurityGroup,
+    }));
   }
 }
