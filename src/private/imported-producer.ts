@@ -1,4 +1,4 @@
-import { Duration, IResource, Resource, Token } from 'aws-cdk-lib';
+import { Duration, Resource, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { validateHealthCheck } from './health-check';
@@ -12,33 +12,23 @@ import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort } from './validation'
  * the producer's file passes its attributes in and returns the import as an `IPrivateLinkProducer`.
  */
 
-/** One more port of an imported service: `PrivateLinkPortAttributes`. */
-interface PortAttributes {
-  readonly port: number;
+/** The ALB's settings for a port of the service: `PrivateLinkPortAttributes` without the port. */
+interface PortSettings {
   readonly healthCheck?: elbv2.HealthCheck;
   readonly deregistrationDelay?: Duration;
 }
 
 /** What an import knows of a service: `PrivateLinkProducerAttributes`. */
-interface ProducerAttributes {
+interface ProducerAttributes extends PortSettings {
   readonly endpointServiceName: string;
   readonly port?: number;
-  readonly additionalPorts?: PortAttributes[];
+  readonly additionalPorts?: Array<PortSettings & { readonly port: number }>;
   readonly serviceRegion?: string;
   readonly availabilityZones?: string[];
-  readonly healthCheck?: elbv2.HealthCheck;
-  readonly deregistrationDelay?: Duration;
 }
 
-/** An imported service: what `IPrivateLinkProducer` asks of it (the import knows no allowed Regions). */
-export interface ImportedProducer extends IResource {
-  readonly endpointServiceName: string;
-  readonly port: number;
-  readonly additionalPorts?: PortAttributes[];
-  readonly availabilityZones?: string[];
-  readonly healthCheck?: elbv2.HealthCheck;
-  readonly deregistrationDelay?: Duration;
-}
+/** An imported service: what `IPrivateLinkProducer` asks of it, its port known (no allowed Regions). */
+export type ImportedProducer = Resource & Omit<ProducerAttributes, 'port' | 'serviceRegion'> & { readonly port: number };
 
 /** A service known by its name only, after checking what it is told of it. Nothing is created. */
 export function importPrivateLinkProducer(scope: Construct, id: string, attrs: ProducerAttributes): ImportedProducer {
@@ -46,13 +36,13 @@ export function importPrivateLinkProducer(scope: Construct, id: string, attrs: P
 }
 
 /** A service known by name only; see `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. */
-class ImportedPrivateLinkProducer extends Resource implements ImportedProducer {
+class ImportedPrivateLinkProducer extends Resource {
   public readonly endpointServiceName: string;
   public readonly port: number;
-  public readonly additionalPorts?: PortAttributes[];
-  public readonly availabilityZones?: string[];
-  public readonly healthCheck?: elbv2.HealthCheck;
-  public readonly deregistrationDelay?: Duration;
+  public readonly additionalPorts: ProducerAttributes['additionalPorts'];
+  public readonly availabilityZones: ProducerAttributes['availabilityZones'];
+  public readonly healthCheck: ProducerAttributes['healthCheck'];
+  public readonly deregistrationDelay: ProducerAttributes['deregistrationDelay'];
 
   constructor(scope: Construct, id: string, attrs: ProducerAttributes) {
     super(scope, id, { region: attrs.serviceRegion });
