@@ -117,14 +117,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     this.vpc = props.vpc;
     this.port = props.port ?? producer.port;
     // Checked before the endpoint is made, so that a port the producer lacks leaves nothing behind.
-    portAttributesOf(this.node.path, producer, this.port);
-    if (props.loadBalancerAvailabilityZones?.length === 0) {
-      throw new Error(`${this.node.path}: loadBalancerAvailabilityZones: is empty, so no endpoint subnet could be used; give the zones of the ALB's subnets, or leave it out.`);
-    }
-    const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
-    if (ownProducer?.acceptanceRequired) {
-      throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
-    }
+    const ownProducer = this.validateProducer(props);
     const serviceRegion = serviceRegionOf(this, producer);
     if (serviceRegion && producer.availabilityZones) {
       Annotations.of(this).addWarningV2('cdk-alb-privatelink-router:zonesNotChecked',
@@ -135,27 +128,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       { vpc: ownProducer?.vpc, availabilityZones: serviceRegion ? undefined : producer.availabilityZones },
       props.loadBalancerAvailabilityZones,
       unsupportedZoneIds && { reason: 'cross-Region interface endpoints are not supported', zoneIds: unsupportedZoneIds });
-    // Named after its subnets, so that other subnets make a new endpoint: CloudFormation creates
-    // it, registers its addresses and only then deletes the old one. Updated in place, the old
-    // network interfaces would be gone while the ALB still sent requests to their addresses.
-    this.endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${stableSetIdOf(this, (endpointSubnets.subnets ?? []).map((subnet) => subnet.subnetId))}`, {
-      vpc: props.vpc,
-      service: new ec2.InterfaceVpcEndpointService(producer.endpointServiceName, producer.port),
-      subnets: endpointSubnets,
-      securityGroups: [props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-        vpc: props.vpc,
-        description: 'PrivateLink interface endpoint: reached by the ALB only',
-        allowAllOutbound: false,
-      })],
-      // `open` would admit the whole consumer VPC; only the ALB may connect.
-      open: false,
-      privateDnsEnabled: false,
-      serviceRegion,
-    });
-    if (ownProducer) {
-      // The endpoint can connect only once the service's allowed principals are in place.
-      this.endpoint.node.addDependency(ownProducer.endpointService);
-    }
+    this.endpoint = this.createEndpoint(props, endpointSubnets, serviceRegion, ownProducer);
     this.connections = this.endpoint.connections;
 
     this.endpointIpAddresses = new EndpointIpAddresses(this, 'EndpointIpAddresses', {
@@ -188,5 +161,52 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     });
     this.targetGroups.set(port, targetGroup);
     return targetGroup;
+  }
+
+  /**
+   * Checks that the endpoint could carry traffic to the producer's `port`; returns the producer
+   * when it is a `PrivateLinkProducer` of the app.
+   */
+  private validateProducer(props: PrivateLinkTargetGroupProps): PrivateLinkProducer | undefined {
+    const producer = props.producer;
+    portAttributesOf(this.node.path, producer, this.port);
+    if (props.loadBalancerAvailabilityZones?.length === 0) {
+      throw new Error(`${this.node.path}: loadBalancerAvailabilityZones: is empty, so no endpoint subnet could be used; give the zones of the ALB's subnets, or leave it out.`);
+    }
+    const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
+    if (ownProducer?.acceptanceRequired) {
+      throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);
+    }
+    return ownProducer;
+  }
+
+  /**
+   * The interface endpoint in `subnets`, named after them, so that other subnets make a new
+   * endpoint: CloudFormation creates it, registers its addresses and only then deletes the old
+   * one. Updated in place, the old network interfaces would be gone while the ALB still sent
+   * requests to their addresses.
+   */
+  private createEndpoint(props: PrivateLinkTargetGroupProps, subnets: ec2.SubnetSelection, serviceRegion: string | undefined,
+    ownProducer: PrivateLinkProducer | undefined): ec2.InterfaceVpcEndpoint {
+    const producer = props.producer;
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${stableSetIdOf(this, (subnets.subnets ?? []).map((subnet) => subnet.subnetId))}`, {
+      vpc: props.vpc,
+      service: new ec2.InterfaceVpcEndpointService(producer.endpointServiceName, producer.port),
+      subnets,
+      securityGroups: [props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: props.vpc,
+        description: 'PrivateLink interface endpoint: reached by the ALB only',
+        allowAllOutbound: false,
+      })],
+      // `open` would admit the whole consumer VPC; only the ALB may connect.
+      open: false,
+      privateDnsEnabled: false,
+      serviceRegion,
+    });
+    if (ownProducer) {
+      // The endpoint can connect only once the service's allowed principals are in place.
+      endpoint.node.addDependency(ownProducer.endpointService);
+    }
+    return endpoint;
   }
 }
