@@ -98,16 +98,16 @@ function floorTestRows(run: Run): Row[] {
   const report = readJson<JestReport>(FLOOR_JEST_REPORT);
   if (!report) {
     return [
-      { ok: false, what: 'type-check of the test suite (tsc)' },
       { ok: false, what: `unit tests and judges, aws-cdk-lib ${floorVersion()}: not run (the type-check failed)` },
+      { ok: false, what: 'type-check of the test suite (tsc)' },
       { ok: false, what: 'eslint: not run' },
     ];
   }
   const rows = jestRows(report, floorVersion());
   const jestOk = rows.every((row) => row.ok);
   return [
-    { ok: true, what: 'type-check of the test suite (tsc)' },
     ...rows,
+    { ok: true, what: 'type-check of the test suite (tsc)' },
     { ok: jestOk && run.ok, what: jestOk ? 'eslint' : 'eslint: not run (a test failed)' },
   ];
 }
@@ -119,14 +119,14 @@ function latestTestRows(run: Run): Row[] {
   }
   const jestReport = report.jestReport ? readJson<JestReport>(report.jestReport) : undefined;
   const rows: Row[] = [
+    ...(jestReport
+      ? jestRows(jestReport, report.awsCdkLib, report.leftOut)
+      : [{ ok: false, what: `unit tests and judges, aws-cdk-lib ${report.awsCdkLib}: jest did not finish (see the output above)` }]),
     {
       ok: report.typeErrors.length === 0,
       what: `type-check of the test suite, aws-cdk-lib ${report.awsCdkLib}: ${plural(report.typeErrors.length, 'error')}`
         + (report.typeErrors.length ? `: ${report.typeErrors.join('; ')}` : ''),
     },
-    ...(jestReport
-      ? jestRows(jestReport, report.awsCdkLib, report.leftOut)
-      : [{ ok: false, what: `unit tests and judges, aws-cdk-lib ${report.awsCdkLib}: jest did not finish (see the output above)` }]),
   ];
   if (run.ok !== rows.every((row) => row.ok)) {
     rows.push({ ok: false, what: `test:latest exited ${run.ok ? 0 : 'non-zero'}, which its report does not explain` });
@@ -211,7 +211,7 @@ async function main(): Promise<void> {
   }
 
   const passed = lines.filter((line) => line.status === 'passed').length;
-  console.log(`\nci summary (${duration(Math.round((Date.now() - started) / 1000))} in all; seconds per step):`);
+  console.log(`\nci summary (${duration(Math.round((Date.now() - started) / 1000))} in all; each step's time on its first line):`);
   for (const line of lines) {
     console.log(`  ${line.status.padEnd(7)}  ${line.seconds === undefined ? '      ' : duration(line.seconds).padStart(6)}  ${line.what}`);
   }
