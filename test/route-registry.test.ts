@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { consumerStack, producer } from './fixtures';
 import * as library from '../src';
 import { AlbPrivateLinkRouter, PrivateLinkRoute } from '../src';
+import { observeRoutes } from '../src/private/route-observers';
 import { routeRegistryIdOf, routesOnListener } from '../src/private/route-registry';
 
 /** The packages the library imports; two copies of it share one aws-cdk-lib, as npm installs them. */
@@ -100,4 +101,21 @@ test('a construct of the user under the registry\'s ID is reported, not taken fo
   new Construct(stack, routeRegistryIdOf(listenerKey));
   expect(() => new PrivateLinkRoute(stack, 'Route', { listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances }))
     .toThrow(new RegExp(`^Test/cdk-alb-privatelink-router.Routes-${listenerKey}: id: the construct ID '.*' is the one routes on listener 'Test/Alb/Http' keep their registry under; give this construct another ID\\.$`));
+});
+
+test('a route a user makes under the router is not lent the router\'s shared endpoint: only the route addRoute is adding is', () => {
+  const { stack, vpc } = consumerStack();
+  const web = producer(stack, 'Web');
+  const api = new library.PrivateLinkProducer(stack, 'Api', { vpc: web.vpc, instances: web.instances });
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: api }] });
+  const mine = new PrivateLinkRoute(router, 'Mine', { listener: router.listener, vpc, path: '/m', producer: api });
+  expect(mine.privateLinkTargetGroup.node.path).toBe('Test/Router/Mine/PrivateLink');
+  expect(router.routes[0].privateLinkTargetGroup.node.scope).toBe(router);
+  expect(router.addRoute({ path: '/b', producer: api }).privateLinkTargetGroup).toBe(router.routes[0].privateLinkTargetGroup);
+});
+
+test('observing the routes of a construct that is not a router is reported', () => {
+  const { stack } = consumerStack();
+  expect(() => observeRoutes(new Construct(stack, 'NotARouter'), () => undefined))
+    .toThrow(/^Test\/NotARouter: router: is not an AlbPrivateLinkRouter whose routes can be observed\.$/);
 });
