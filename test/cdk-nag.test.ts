@@ -32,7 +32,8 @@ test('of what the router creates, only the ALB without access logs is reported',
 
 test('each acknowledgement is on the exact resource it is true for', () => {
   const { stack } = routerStack();
-  expect(acknowledgements(stack).sort()).toEqual([
+  // aws-cdk-lib 2.276 also acknowledges a cfn-lint warning of its own (CloudFormation-Validate::W3010) on the stack.
+  expect(acknowledgements(stack).filter((line) => line.includes(' AwsSolutions-')).sort()).toEqual([
     'Test/AWS679f53fac002430cb0da5b7982bd2287 AwsSolutions-L1',
     'Test/EndpointIpAddressesLookupPolicy AwsSolutions-IAM5[Resource::*]',
     'Test/EndpointIpAddressesProviderRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

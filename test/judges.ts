@@ -14,13 +14,16 @@ export function findings(scope: IConstruct): string[] {
 export function acknowledgements(scope: IConstruct): string[] {
   return scope.node.findAll().flatMap((construct) => construct.node.metadata
     .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data).map((rule) => `${construct.node.path} ${rule.replace(/^annotation::/, '')}`)));
+    .flatMap((entry) => Object.keys(entry.data).map((rule) => `${construct.node.path} ${rule.replace(/^annotation::/i, '')}`)));
 }
 
 /** The failing AWS Control Tower controls of a stack, each with the logical IDs that fail it. */
 export function failingControls(stack: Stack): Record<string, string[]> {
   const assembly = App.of(stack)!.synth();
-  const report = new CfnGuardValidator().validate({ templatePaths: [assembly.getStackByName(stack.stackName).templateFullPath] });
+  // A variable, not a literal: aws-cdk-lib 2.276's context also requires the app (appConstruct),
+  // which 2.257's type does not know.
+  const context = { templatePaths: [assembly.getStackByName(stack.stackName).templateFullPath], appConstruct: App.of(stack)! };
+  const report = new CfnGuardValidator().validate(context);
   return Object.fromEntries(report.violations.map((violation) => [
     violation.description.match(/^\[(CT\.[A-Z0-9.]+)\]/)![1],
     violation.violatingResources.map((resource) => resource.resourceLogicalId).sort(),

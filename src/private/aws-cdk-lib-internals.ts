@@ -19,15 +19,19 @@ export function awsCustomResourceProviderOf(stack: Stack): IConstruct | undefine
   return stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
 }
 
-/** The prefix `Validations.acknowledge` gives a rule ID without one (private in aws-cdk-lib). */
-const ACKNOWLEDGED_ID_PREFIX = 'annotation::';
+/**
+ * The prefix `Validations.acknowledge` gives a rule ID without one: a private static of
+ * `Validations`, `annotation` in aws-cdk-lib 2.257 and `Annotation` in 2.276, read from the
+ * installed aws-cdk-lib so that cdk-nag finds the acknowledgement in either.
+ */
+const ACKNOWLEDGED_ID_PREFIX = `${(Validations as unknown as { readonly ANNOTATION_PREFIX?: string }).ANNOTATION_PREFIX ?? 'annotation'}::`;
 
 /**
  * Acknowledges a rule finding on `construct` the way `Validations.of(construct).acknowledge`
  * does, for IDs that method rejects: it allows at most one `::`, and a managed-policy finding ID
  * such as `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/...]` has more. Writes
  * the metadata entry that method writes (`Validations.ACKNOWLEDGED_RULES_METADATA_KEY`,
- * `{ 'annotation::<id>': reason }`), which rule packs such as cdk-nag read.
+ * `{ '<prefix>::<id>': reason }`), which rule packs such as cdk-nag read.
  */
 export function acknowledgeRuleId(construct: IConstruct, id: string, reason: string): void {
   construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`${ACKNOWLEDGED_ID_PREFIX}${id}`]: reason });
