@@ -187,6 +187,7 @@ const docsCheck = project.addTask('docs:check', {
 docsCheck.exec(`${tsNode} scripts/architecture-diagram.ts --check`);
 docsCheck.exec(`${tsNode} scripts/language-examples.ts --check`);
 docsCheck.exec(`${tsNode} scripts/cost-table.ts --check`);
+docsCheck.exec(`${tsNode} scripts/readme-block.ts --check`);
 
 // Wheels and jars need PyPI and Maven Central; their generated sources are checked offline.
 const BINDINGS_DIR = 'dist/bindings';
