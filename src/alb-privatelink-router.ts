@@ -266,7 +266,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   /** Tells the router's observers (its monitoring) of a route added to it. */
   private readonly notifyRouteAdded: (route: PrivateLinkRoute) => void;
   /** Lends the route being added the endpoints and target groups the router shares per producer. */
-  private readonly lendSharedTargetGroups: SharedTargetGroupLender;
+  private readonly sharedTargetGroupLender: SharedTargetGroupLender;
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -276,7 +276,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
     this.notifyRouteAdded = makeRoutesObservable(this);
-    this.lendSharedTargetGroups = lendSharedTargetGroups(this);
+    this.sharedTargetGroupLender = lendSharedTargetGroups(this);
 
     const front = this.validateFrontDoor(props);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -359,7 +359,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       allowedPrincipals: this.allowedPrincipals,
     };
     const shared: SharedTargetGroupSource = (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath);
-    const added = this.lendSharedTargetGroups(id, shared, () => new PrivateLinkRoute(this, id, props));
+    const added = this.sharedTargetGroupLender(id, shared, () => new PrivateLinkRoute(this, id, props));
     if (!route.producer) {
       this.warnOfDuplicateProducer(route, added);
     }
