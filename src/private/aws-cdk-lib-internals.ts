@@ -5,7 +5,7 @@
 import { DefaultStackSynthesizer, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * The construct ID aws-cdk-lib gives a stack's one AwsCustomResource provider function, a child
@@ -20,11 +20,16 @@ export function awsCustomResourceProviderOf(stack: Stack): IConstruct | undefine
 }
 
 /**
- * The prefix `Validations.acknowledge` gives a rule ID without one: a private static of
- * `Validations`, `annotation` in aws-cdk-lib 2.257 and `Annotation` in 2.276, read from the
- * installed aws-cdk-lib so that cdk-nag finds the acknowledgement in either.
+ * The prefix `Validations.acknowledge` gives a rule ID without one (`annotation::` in aws-cdk-lib
+ * 2.257, `Annotation::` in 2.276), as the installed aws-cdk-lib writes it: learnt by letting it
+ * acknowledge a rule on a construct of its own, outside any app.
  */
-const ACKNOWLEDGED_ID_PREFIX = `${(Validations as unknown as { readonly ANNOTATION_PREFIX?: string }).ANNOTATION_PREFIX ?? 'annotation'}::`;
+function acknowledgedIdPrefix(): string {
+  const probe = new Construct(undefined as unknown as Construct, 'AcknowledgementProbe');
+  Validations.of(probe).acknowledge({ id: 'Probe', reason: 'Learns the prefix of acknowledged rule IDs.' });
+  const entry = probe.node.metadata.find((metadata) => metadata.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  return Object.keys(entry?.data ?? {})[0]?.replace(/Probe$/, '') ?? 'annotation::';
+}
 
 /**
  * Acknowledges a rule finding on `construct` the way `Validations.of(construct).acknowledge`
@@ -34,7 +39,7 @@ const ACKNOWLEDGED_ID_PREFIX = `${(Validations as unknown as { readonly ANNOTATI
  * `{ '<prefix>::<id>': reason }`), which rule packs such as cdk-nag read.
  */
 export function acknowledgeRuleId(construct: IConstruct, id: string, reason: string): void {
-  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`${ACKNOWLEDGED_ID_PREFIX}${id}`]: reason });
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`${acknowledgedIdPrefix()}${id}`]: reason });
 }
 
 /**
