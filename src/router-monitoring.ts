@@ -628,11 +628,9 @@ const MAX_ALARM_NAME_PREFIX = 100;
 
 /** The prefix after checking it: 1 to 100 characters, none of them a control character (CloudWatch refuses those). */
 function validateAlarmNamePrefix(where: string, prefix: string | undefined): string | undefined {
-  if (prefix === undefined || Token.isUnresolved(prefix)) {
-    if (prefix !== undefined) {
-      throw new Error(`${where}: alarmNamePrefix: must be known at synth time, not a token: the alarm names are built from it.`);
-    }
-    return undefined;
+  if (prefix === undefined) return undefined;
+  if (Token.isUnresolved(prefix)) {
+    throw new Error(`${where}: alarmNamePrefix: must be known at synth time, not a token: the alarm names are built from it.`);
   }
   if (prefix.length === 0 || prefix.length > MAX_ALARM_NAME_PREFIX) {
     throw new Error(`${where}: alarmNamePrefix: must be 1 to ${MAX_ALARM_NAME_PREFIX} characters, got ${prefix.length}; leave it out for generated names.`);

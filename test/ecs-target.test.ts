@@ -113,22 +113,24 @@ describe('ECS attaches a service to at most 5 target groups, more than one with 
     });
   }
 
-  test('a service on five ports of a producer is accepted', () => {
+  /** A service on five ports of one producer, `Service`: 8080 and four added. */
+  function serviceOnFivePorts() {
     const { stack } = consumerStack();
     const web = producer(stack, 'Web');
     const service = multiPortService(stack, web);
     const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
     for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    return { stack, web, service, shared };
+  }
+
+  test('a service on five ports of a producer is accepted', () => {
+    const { stack, service } = serviceOnFivePorts();
     expect(service.loadBalancers).toHaveLength(5);
     expect(() => Template.fromStack(stack)).not.toThrow();
   });
 
   test('a sixth port of the same service is rejected, naming the port', () => {
-    const { stack } = consumerStack();
-    const web = producer(stack, 'Web');
-    const service = multiPortService(stack, web);
-    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
-    for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    const { service, shared } = serviceOnFivePorts();
     expect(() => shared.addPort(8085, { ecsServices: [service] }))
       .toThrow(/^Test\/Service\/Port8085: ecsServices: ECS service 'Test\/Orders' would be in 6 target groups, but ECS attaches a service to at most 5/);
   });
@@ -144,11 +146,7 @@ describe('ECS attaches a service to at most 5 target groups, more than one with 
   });
 
   test('a target group the user attaches after the producer fails synthesis, naming the producer', () => {
-    const { stack } = consumerStack();
-    const web = producer(stack, 'Web');
-    const service = multiPortService(stack, web);
-    const shared = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, ecsServices: [service], port: 8080 });
-    for (const port of [8081, 8082, 8083, 8084]) shared.addPort(port, { ecsServices: [service] });
+    const { stack, service, shared } = serviceOnFivePorts();
     shared.loadBalancer.addListener('Own', { port: 9000 }).addTargets('Own', { port: 8085, targets: [service.loadBalancerTarget({ containerName: 'web', containerPort: 8085 })] });
     expect(() => Template.fromStack(stack)).toThrow(/Test\/Service: ecsServices: ECS service 'Test\/Orders' is in 6 target groups, but ECS attaches a service to at most 5/);
   });
