@@ -1,20 +1,20 @@
-import { Annotations, Duration, FeatureFlags, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, FeatureFlags, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { asRouteError } from './private/route-errors';
 import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
 import { validateAccessLogsPrefix, validateConstructId, validateLoadBalancerZones, validateMaxRoutes, warnOfCertificateQuota } from './private/router-validation';
-import { lendSharedTargetGroups, SharedTargetGroupLender, SharedTargetGroupSource } from './private/target-group-sharing';
+import { connectedTargetGroupOf } from './private/shared-endpoints';
 import { TARGET_PROPS, validatePort, validateSynthTimeNumber } from './private/validation';
+import { IPrivateLinkConsumer } from './private-link-consumer';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkRouteProps } from './private-link-route';
-import { PrivateLinkTargetGroup } from './private-link-target-group';
+import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
 
 /** A route of an `AlbPrivateLinkRouter`: what it matches and where it goes, and its construct ID. */
 export interface AddPrivateLinkRouteOptions extends PrivateLinkRouteOptions {
@@ -228,7 +228,7 @@ export interface AlbPrivateLinkRouterProps {
  * });
  * router.addRoute({ path: '/api', producerVpc: vpc4, instances: [api], port: 8080 });
  */
-export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable {
+export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable, IPrivateLinkConsumer {
   /** The Application Load Balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
@@ -251,9 +251,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
    */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
 
-  private readonly vpc: ec2.IVpc;
+  /** The consumer VPC, where the ALB and every route's interface endpoint go. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The Availability Zones the ALB is enabled in; every route's endpoint is kept to them. */
+  public readonly loadBalancerAvailabilityZones: string[];
+
   private readonly endpointSubnets?: ec2.SubnetSelection;
-  private readonly loadBalancerAvailabilityZones: string[];
   private readonly allowedPrincipals?: iam.ArnPrincipal[];
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
@@ -265,8 +269,6 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
   private readonly listenerRoutes: ListenerRoute[];
   /** Tells the router's observers (its monitoring) of a route added to it. */
   private readonly notifyRouteAdded: (route: PrivateLinkRoute) => void;
-  /** Lends the route being added the endpoints and target groups the router shares per producer. */
-  private readonly sharedTargetGroupLender: SharedTargetGroupLender;
 
   constructor(scope: Construct, id: string, props: AlbPrivateLinkRouterProps) {
     super(scope, id);
@@ -276,7 +278,6 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     this.deletionProtection = props.deletionProtection;
     this.maxRoutes = props.maxRoutes ?? 100;
     this.notifyRouteAdded = makeRoutesObservable(this);
-    this.sharedTargetGroupLender = lendSharedTargetGroups(this);
 
     const front = this.validateFrontDoor(props);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -310,6 +311,15 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
     for (const route of props.routes ?? []) {
       this.addRoute(route);
     }
+  }
+
+  /** Where every route's interface endpoint goes: `endpointSubnets`, `endpointSecurityGroup`, the ALB's zones. */
+  public get endpointOptions(): PrivateLinkEndpointOptions {
+    return {
+      endpointSubnets: this.endpointSubnets,
+      endpointSecurityGroup: this.endpointSecurityGroup,
+      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
+    };
   }
 
   /** The routes added so far, in the order they were added. */
@@ -352,20 +362,27 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       ...options,
       listener: this.listener,
       vpc: this.vpc,
-      endpointSubnets: this.endpointSubnets,
-      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-      endpointSecurityGroup: this.endpointSecurityGroup,
+      consumer: this,
       deletionProtection: this.deletionProtection,
       allowedPrincipals: this.allowedPrincipals,
     };
-    const shared: SharedTargetGroupSource = (producer, port, routePath) => this.sharedTargetGroupFor(producer, port, routePath);
-    const added = this.sharedTargetGroupLender(id, shared, () => new PrivateLinkRoute(this, id, props));
+    const added = new PrivateLinkRoute(this, id, props);
     if (!route.producer) {
       this.warnOfDuplicateProducer(route, added);
     }
     this.addedRoutes.push(added);
     this.notifyRouteAdded(added);
     return added;
+  }
+
+  /**
+   * Connects the consumer VPC to `port` of `producer`, as the routes naming it do: they share the
+   * endpoint this adds (named after the producer, in the router) and the port's target group.
+   * Forward a listener rule of your own to its `targetGroupFor(port)`, and allow the ALB in with
+   * its `connections`.
+   */
+  public connect(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup {
+    return connectedTargetGroupOf(this, this.vpc, this.endpointOptions, producer, port ?? producer.port);
   }
 
   /** Checks the props of the ALB and its listeners, before anything is made; returns what they decide. */
@@ -551,29 +568,5 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable 
       reason: 'This bucket holds the ALB access logs; server access logs of it would need another bucket, which would need logs of its own. Audit access to it with CloudTrail S3 data events.',
     });
     return bucket;
-  }
-
-  /**
-   * The endpoint and ALB target groups the routes naming `producer` share, made by the first of
-   * them (with the group for its `port`) and named after the producer, its groups after their
-   * ports, so that they stay whichever routes use them.
-   */
-  private sharedTargetGroupFor(producer: IPrivateLinkProducer, port: number, routePath: string): PrivateLinkTargetGroup {
-    const id = `PrivateLink${Names.nodeUniqueId(producer.node)}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing instanceof PrivateLinkTargetGroup) {
-      return existing;
-    }
-    if (existing) {
-      throw new Error(`${this.node.path}: id: a route has the construct ID '${id}', which the router gives the endpoint of producer '${producer.node.path}'; give that route another 'id'.`);
-    }
-    return asRouteError(routePath, `${this.node.path}/${id}`, () => new PrivateLinkTargetGroup(this, id, {
-      vpc: this.vpc,
-      producer,
-      port,
-      endpointSubnets: this.endpointSubnets,
-      loadBalancerAvailabilityZones: this.loadBalancerAvailabilityZones,
-      endpointSecurityGroup: this.endpointSecurityGroup,
-    }));
   }
 }

@@ -1,5 +1,6 @@
 export * from './alb-privatelink-router';
 export * from './endpoint-ip-addresses';
+export * from './private-link-consumer';
 export * from './private-link-producer';
 export * from './private-link-route';
 export * from './private-link-target-group';

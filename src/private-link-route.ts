@@ -10,12 +10,13 @@ import { asRouteError } from './private/route-errors';
 import { markAsRoute } from './private/route-marker';
 import { listenerKeyOf, resolveRoute, RouteMatch, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { routesOnListener } from './private/route-registry';
+import { connectedTargetGroupOf, sharedEndpointIdOf } from './private/shared-endpoints';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
-import { sharedTargetGroupSourceOf } from './private/target-group-sharing';
 import { TARGET_PROPS } from './private/validation';
+import { IPrivateLinkConsumer } from './private-link-consumer';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
-import { PrivateLinkTargetGroup } from './private-link-target-group';
+import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
 
 /**
  * What one route matches, and where it goes: requests whose path matches `path` (and whose host
@@ -97,8 +98,29 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
   readonly priority?: number;
 }
 
-/** Properties of a `PrivateLinkRoute`: the route, and the listener and VPC it is added to. */
-export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
+/**
+ * One producer a route forwards to, and the consumer side that reaches it: a route forwards to
+ * one today, and the list has room for more.
+ */
+export interface PrivateLinkRouteDestination {
+  /** The service. */
+  readonly producer: IPrivateLinkProducer;
+
+  /** The TCP port used from the ALB through to the targets. */
+  readonly port: number;
+
+  /** The interface endpoint, its IP lookup and the ALB target groups of the producer's ports. */
+  readonly privateLinkTargetGroup: PrivateLinkTargetGroup;
+
+  /** The ALB target group of type IP holding the endpoint's addresses on `port`. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+}
+
+/**
+ * Properties of a `PrivateLinkRoute`: the route, the listener and VPC it is added to, and where
+ * its interface endpoint goes (the placement is `consumer`'s when one is given).
+ */
+export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions, PrivateLinkEndpointOptions {
   /** The ALB listener the route's rule is added to; an imported listener works too. */
   readonly listener: elbv2.IApplicationListener;
 
@@ -106,34 +128,16 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
   readonly vpc: ec2.IVpc;
 
   /**
-   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
-   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
-   * producer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis fails
-   * otherwise). Other subnets make a new endpoint, created before the old one is deleted.
+   * The consumer side the route shares with other routes: a `PrivateLinkConsumer`, or an
+   * `AlbPrivateLinkRouter`. Routes given one consumer that name the same producer share one
+   * interface endpoint and IP lookup, and those on one of its ports an ALB target group. The
+   * consumer places the endpoints, so give no `endpointSubnets`, `endpointSecurityGroup` or
+   * `loadBalancerAvailabilityZones` with it.
    *
-   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none;
-   * one per Availability Zone that the producer and the ALB also cover
+   * @default - the route's endpoint is its own, placed by its `endpointSubnets`,
+   * `endpointSecurityGroup` and `loadBalancerAvailabilityZones`
    */
-  readonly endpointSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The interface endpoint's security group; the route allows the listener's load balancer in
-   * on the route's port.
-   *
-   * @default - a new security group for the route's endpoint
-   */
-  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
-
-  /**
-   * The endpoint and ALB target groups to forward to, when routes share them: the route's
-   * `producer` is then the group's, the route forwards to its group for the route's `port`, and
-   * the endpoint is placed as the group was made (give no `endpointSubnets`,
-   * `endpointSecurityGroup` or `loadBalancerAvailabilityZones`). The class, since the route needs
-   * the group's producer, endpoint and target groups.
-   *
-   * @default - created for the route's producer
-   */
-  readonly privateLinkTargetGroup?: PrivateLinkTargetGroup;
+  readonly consumer?: IPrivateLinkConsumer;
 
   /**
    * Whether the Network Load Balancer of the producer the route creates has deletion protection.
@@ -142,14 +146,6 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions {
    * @default false
    */
   readonly deletionProtection?: boolean;
-
-  /**
-   * The Availability Zones of the listener's load balancer. The ALB never sends a request to an
-   * IP target in a zone it is not enabled in, so the endpoint's subnets are kept to these zones.
-   *
-   * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
-   */
-  readonly loadBalancerAvailabilityZones?: string[];
 
   /**
    * The principals the endpoint service of the producer the route creates admits: whoever calls
@@ -205,9 +201,12 @@ export class PrivateLinkRoute extends Construct {
   public readonly priority: number;
 
   /**
-   * The TCP port used from the ALB through to the targets: the one the route picked, else its
-   * `privateLinkTargetGroup`'s, else the producer's `port`.
+   * The producers the route forwards to, each with the consumer side that reaches it. One today:
+   * `producer`, `port`, `privateLinkTargetGroup` and `targetGroup` name it.
    */
+  public readonly destinations: PrivateLinkRouteDestination[];
+
+  /** The TCP port used from the ALB through to the targets: the one the route picked, else the producer's `port`. */
   public readonly port: number;
 
   /** The service the route forwards to: the one it was given, or the one it created. */
@@ -237,14 +236,14 @@ export class PrivateLinkRoute extends Construct {
     this.pathPatterns = match.pathPatterns;
     this.priority = match.priority;
 
+    validateConsumer(where, props);
     const named = this.namedProducerOf(props);
     this.producer = named ?? this.createProducer(props);
-    this.port = props.port ?? props.privateLinkTargetGroup?.port ?? this.producer.port;
-    this.privateLinkTargetGroup = props.privateLinkTargetGroup
-      ?? (named && sharedTargetGroupSourceOf(this)?.(named, this.port, where))
-      ?? this.createTargetGroup(props);
-    const group = this.privateLinkTargetGroup;
-    this.targetGroup = asRouteError(where, group.node.path, () => group.targetGroupFor(this.port));
+    this.port = props.port ?? this.producer.port;
+    const group = this.connect(props, named);
+    this.privateLinkTargetGroup = group;
+    this.targetGroup = group.targetGroupFor(this.port);
+    this.destinations = [{ producer: this.producer, port: this.port, privateLinkTargetGroup: group, targetGroup: this.targetGroup }];
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     group.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
     this.listenerRule = this.addListenerRule(props.listener, match);
@@ -342,27 +341,17 @@ export class PrivateLinkRoute extends Construct {
   }
 
   /**
-   * The producer the route names (itself or through its target group), after checking that the
-   * route names one service in one way; undefined when the route creates its producer.
+   * The producer the route names, after checking that the route names one service in one way;
+   * undefined when the route creates its producer.
    */
   private namedProducerOf(props: PrivateLinkRouteProps): IPrivateLinkProducer | undefined {
     const where = this.node.path;
-    const group = props.privateLinkTargetGroup;
-    if (group && props.producer && group.producer !== props.producer) {
-      throw new Error(`${where}: privateLinkTargetGroup: '${group.node.path}' is for producer '${group.producer.node.path}', not the route's producer '${props.producer.node.path}'; give the group's producer, or leave one of them out.`);
-    }
-    const placement = (['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'] as const)
-      .filter((prop) => props[prop] !== undefined);
-    if (group && placement.length > 0) {
-      throw new Error(`${where}: ${placement[0]}: the endpoint is privateLinkTargetGroup '${group.node.path}''s, placed when the group was made; leave out ${placement.join(' and ')}.`);
-    }
-    const named = props.producer ?? group?.producer;
+    const named = props.producer;
     // An empty list of targets is no target, as it is for a producer.
     const creates = [props.producerVpc, props.producerSubnets, ...TARGET_PROPS.map((prop) => props[prop])]
       .some((value) => value !== undefined && !(Array.isArray(value) && value.length === 0));
     if (named && creates) {
-      const source = props.producer ? 'producer' : 'privateLinkTargetGroup';
-      throw new Error(`${where}: ${source}: a route either names a producer or creates one from producerVpc and its targets, not both; leave out ${source}, or producerVpc, its targets and producerSubnets.`);
+      throw new Error(`${where}: producer: a route either names a producer or creates one from producerVpc and its targets, not both; leave out producer, or producerVpc, its targets and producerSubnets.`);
     }
     if (!named && !creates) {
       throw new Error(`${where}: producer: the route has nowhere to go; give a producer, or producerVpc with instances, autoScalingGroups, ipAddresses, ecsServices or an applicationLoadBalancer.`);
@@ -381,19 +370,21 @@ export class PrivateLinkRoute extends Construct {
   }
 
   /**
-   * The endpoint, lookup and ALB target groups of the route's own, when it is given none and
-   * shares none.
+   * The consumer side of the route's producer: `consumer`'s for a producer the route names, else
+   * the route's own. A route without a consumer keeps its endpoints as a consumer does, named
+   * after their producer, so that another producer beside the first moves nothing; a producer
+   * the route creates is the route's alone, and its endpoint is `PrivateLink`, placed as the
+   * consumer places its endpoints when there is one.
    */
-  private createTargetGroup(props: PrivateLinkRouteProps): PrivateLinkTargetGroup {
+  private connect(props: PrivateLinkRouteProps, named: IPrivateLinkProducer | undefined): PrivateLinkTargetGroup {
     const where = this.node.path;
-    return asRouteError(where, `${where}/PrivateLink`, () => new PrivateLinkTargetGroup(this, 'PrivateLink', {
-      vpc: props.vpc,
-      producer: this.producer,
-      port: this.port,
-      endpointSubnets: props.endpointSubnets,
-      endpointSecurityGroup: props.endpointSecurityGroup,
-      loadBalancerAvailabilityZones: props.loadBalancerAvailabilityZones,
-    }));
+    const consumer = props.consumer;
+    if (named && consumer) {
+      return asRouteError(where, `${consumer.node.path}/${sharedEndpointIdOf(named)}`, () => consumer.connect(named, this.port));
+    }
+    const id = named ? sharedEndpointIdOf(named) : 'PrivateLink';
+    return asRouteError(where, `${where}/${id}`,
+      () => connectedTargetGroupOf(this, props.vpc, consumer?.endpointOptions ?? props, this.producer, this.port, id));
   }
 
   /** The listener rule forwarding what the route matches to its target group. */
@@ -454,6 +445,24 @@ export class PrivateLinkRoute extends Construct {
       // creates to reach the instances around the ALB.
       allowedPrincipals: props.allowedPrincipals ?? [endpointCreatorOf(this)],
     }), PRODUCER_PROPS_OF_ROUTE);
+  }
+}
+
+/**
+ * Checks that a route given a consumer leaves the endpoints' placement to it, in its VPC.
+ */
+function validateConsumer(where: string, props: PrivateLinkRouteProps): void {
+  const consumer = props.consumer;
+  if (consumer === undefined) {
+    return;
+  }
+  if (props.vpc !== consumer.vpc && props.vpc.vpcId !== consumer.vpc.vpcId) {
+    throw new Error(`${where}: vpc: '${props.vpc.node.path}' is not the VPC of consumer '${consumer.node.path}', '${consumer.vpc.node.path}'; give the consumer's VPC, or another consumer.`);
+  }
+  const placement = (['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'] as const)
+    .filter((prop) => props[prop] !== undefined);
+  if (placement.length > 0) {
+    throw new Error(`${where}: ${placement[0]}: the route's endpoint is placed by consumer '${consumer.node.path}'; leave out ${placement.join(' and ')}, or the consumer.`);
   }
 }
 

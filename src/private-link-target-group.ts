@@ -8,32 +8,14 @@ import { applicationHealthCheckOf } from './private/health-check';
 import { portAttributesOf } from './private/ports';
 import { CROSS_REGION_UNSUPPORTED_ZONE_IDS, serviceRegionOf } from './private/regions';
 import { stableSetIdOf } from './private/stable-id';
-import { endpointSubnetsFor } from './private/subnets';
+import { endpointSubnetsFor, validateEndpointOptions } from './private/subnets';
 import { IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 
-/** Properties of a `PrivateLinkTargetGroup`. */
-export interface PrivateLinkTargetGroupProps {
-  /** The consumer VPC: the interface endpoint and the ALB target group go in it. */
-  readonly vpc: ec2.IVpc;
-
+/** Where interface endpoints go in the consumer VPC, and the security group they are reached through. */
+export interface PrivateLinkEndpointOptions {
   /**
-   * The service the interface endpoint connects to: a `PrivateLinkProducer`, or one from
-   * `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. The health check and deregistration
-   * delay it has for `port` are the ALB target group's.
-   */
-  readonly producer: IPrivateLinkProducer;
-
-  /**
-   * The port of the producer that `targetGroup` forwards to: its `port` or one of its
-   * `additionalPorts`. `targetGroupFor` makes groups for its other ports, on the same endpoint.
-   *
-   * @default - the producer's `port`
-   */
-  readonly port?: number;
-
-  /**
-   * Where the interface endpoint goes in `vpc`: one network interface per subnet, each
-   * registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
+   * Where the interface endpoint goes in the consumer VPC: one network interface per subnet,
+   * each registered as an ALB target. Use at most one subnet per Availability Zone, in zones the
    * producer and the ALB (`loadBalancerAvailabilityZones`) also cover (synthesis fails
    * otherwise). Other subnets make a new endpoint, created before the old one is deleted.
    *
@@ -46,18 +28,40 @@ export interface PrivateLinkTargetGroupProps {
    * The interface endpoint's security group. Several endpoints may share one: an endpoint
    * forwards only the ports its producer's load balancer listens on.
    *
-   * @default - a new security group with no rules; allow the ALB with `connections`
+   * @default - a new security group without rules: a route allows its listener in on its port
    */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
 
   /**
    * The Availability Zones of the ALB's subnets. The ALB never sends a request to an IP target
    * in a zone it is not enabled in, so endpoint subnets are kept to these zones: default ones
-   * outside them are left out, explicitly chosen ones fail synthesis.
+   * outside them are left out, explicitly chosen ones fail synthesis. Give them when the ALB
+   * does not cover every zone of the endpoint subnets.
    *
-   * @default - not checked
+   * @default - not checked; keep `endpointSubnets` in the ALB's zones yourself
    */
   readonly loadBalancerAvailabilityZones?: string[];
+}
+
+/** Properties of a `PrivateLinkTargetGroup`. */
+export interface PrivateLinkTargetGroupProps extends PrivateLinkEndpointOptions {
+  /** The consumer VPC: the interface endpoint and the ALB target group go in it. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The service the interface endpoint connects to: a `PrivateLinkProducer`, or one from
+   * `PrivateLinkProducer.fromPrivateLinkProducerAttributes`. The health check and deregistration
+   * delay it has for `port` are the ALB target group's.
+   */
+  readonly producer: IPrivateLinkProducer;
+
+  /**
+   * The port of the producer that `targetGroup` forwards to: its `port` or one of its
+   * `additionalPorts`. `addPort` adds groups for its other ports, on the same endpoint.
+   *
+   * @default - the producer's `port`
+   */
+  readonly port?: number;
 }
 
 /**
@@ -65,8 +69,8 @@ export interface PrivateLinkTargetGroupProps {
  * its IP addresses looked up at deploy time, and an ALB target group of type IP holding them,
  * one per port of the producer that is reached.
  *
- * Forward listener rules to `targetGroup` (or `targetGroupFor` another port), and allow the ALB
- * in with `connections` on each port.
+ * Forward listener rules to `targetGroup` (or to the group `addPort` adds for another port), and
+ * allow the ALB in with `connections` on each port.
  *
  * @example
  * import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -135,19 +139,27 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
       endpoint: this.endpoint,
     });
 
-    this.targetGroup = this.targetGroupFor(this.port);
+    this.targetGroup = this.addPort(this.port);
+  }
+
+  /** The producer's ports that have an ALB target group here, `port` first. */
+  public get ports(): number[] {
+    return [...this.targetGroups.keys()];
   }
 
   /**
-   * The ALB target group of type IP holding the endpoint's addresses on `port` of the producer,
-   * made on first use: routes to several ports of one producer share its endpoint and lookup,
-   * each port with a target group of its own. The group of the producer's `port` is named
-   * `TargetGroup`, the others after their port, so that adding or removing one leaves the rest.
+   * Adds the ALB target group of type IP holding the endpoint's addresses on another port of the
+   * producer, one of its `additionalPorts`: routes to several ports of one producer share its
+   * endpoint and lookup, each port with a target group of its own. The group of the producer's
+   * `port` is named `TargetGroup`, the others after their port, so that adding or removing one
+   * leaves the rest.
+   *
+   * @param port a port of the producer without a target group here yet
+   * @returns the port's ALB target group
    */
-  public targetGroupFor(port: number): elbv2.ApplicationTargetGroup {
-    const existing = this.targetGroups.get(port);
-    if (existing) {
-      return existing;
+  public addPort(port: number): elbv2.ApplicationTargetGroup {
+    if (this.targetGroups.has(port)) {
+      throw new Error(`${this.node.path}: port: has a target group for port ${port} already; give each port once, or get it with targetGroupFor.`);
     }
     const attributes = portAttributesOf(this.node.path, this.producer, port);
     const targetGroup = new elbv2.ApplicationTargetGroup(this, port === this.producer.port ? 'TargetGroup' : `TargetGroup${port}`, {
@@ -164,15 +176,24 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
   }
 
   /**
+   * The ALB target group of one of `ports`. Throws for a port without one: add it with `addPort`.
+   */
+  public targetGroupFor(port: number): elbv2.ApplicationTargetGroup {
+    const targetGroup = this.targetGroups.get(port);
+    if (targetGroup === undefined) {
+      throw new Error(`${this.node.path}: port: has target groups for ${this.ports.join(', ')}, not ${port}; add it with addPort.`);
+    }
+    return targetGroup;
+  }
+
+  /**
    * Checks that the endpoint could carry traffic to the producer's `port`; returns the producer
    * when it is a `PrivateLinkProducer` of the app.
    */
   private validateProducer(props: PrivateLinkTargetGroupProps): PrivateLinkProducer | undefined {
     const producer = props.producer;
     portAttributesOf(this.node.path, producer, this.port);
-    if (props.loadBalancerAvailabilityZones?.length === 0) {
-      throw new Error(`${this.node.path}: loadBalancerAvailabilityZones: is empty, so no endpoint subnet could be used; give the zones of the ALB's subnets, or leave it out.`);
-    }
+    validateEndpointOptions(this.node.path, props);
     const ownProducer = PrivateLinkProducer.isPrivateLinkProducer(producer) ? producer : undefined;
     if (ownProducer?.acceptanceRequired) {
       throw new Error(`${this.node.path}: producer: '${ownProducer.node.path}' requires acceptance of each endpoint connection, and nothing in the deployment accepts this endpoint's, so it would never carry traffic; set acceptanceRequired: false on the producer and limit who may connect with allowedPrincipals.`);

@@ -324,20 +324,16 @@ export class RouterMonitoring extends Construct {
 
   /**
    * The alarms of the target group of `route`, in a scope named after what owns the group: the
-   * route that made it (`Route-<id>`, and under it `Port<port>` for a group of another port), or,
-   * for a group the router shares, the group itself (`TargetGroup-<its logical ID>`). Their
-   * descriptions list `routes`, which grows as more routes on the group are watched.
+   * route, when the endpoint is its own (`Route-<id>`), or, for a group a consumer (the router)
+   * shares, the group itself (`TargetGroup-<its logical ID>`). Their descriptions list `routes`,
+   * which grows as more routes on the group are watched.
    */
   private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
-    const owner = route.privateLinkTargetGroup.node.scope;
     let scope: Construct;
     let name: string;
-    if (owner instanceof PrivateLinkRoute) {
-      const id = `Route-${this.keyOf(owner)}`;
-      const ownerScope = this.node.tryFindChild(id) as Construct | undefined ?? new Construct(this, id);
-      const otherPort = route.port !== owner.port;
-      scope = otherPort ? new Construct(ownerScope, `Port${route.port}`) : ownerScope;
-      name = `${this.keyOf(owner)}${otherPort ? `-${route.port}` : ''}`;
+    if (route.privateLinkTargetGroup.node.scope === route) {
+      scope = new Construct(this, `Route-${this.keyOf(route)}`);
+      name = this.keyOf(route);
     } else {
       scope = new Construct(this, `TargetGroup-${stableIdOf(this, route.targetGroup.targetGroupArn)}`);
       name = `${route.producer.node.path.replace(/\//g, '-')}-${route.port}`;

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { consumerStack, expectLeastPrivilege, groupIdOf, logicalId, producer, securityGroupRules } from './fixtures';
 import { failingControlsUnder, findings } from './judges';
-import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkPortAttributes, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkTargetGroup } from '../src';
+import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkConsumer, PrivateLinkPortAttributes, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkTargetGroup } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
 
@@ -307,7 +307,7 @@ describe('the judges', () => {
 });
 
 describe('the parts on their own', () => {
-  test('a PrivateLinkTargetGroup for an added port makes that port\'s group, and others on demand', () => {
+  test('a PrivateLinkTargetGroup makes the group of its port, and addPort the group of another', () => {
     const { stack, vpc } = consumerStack();
     const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
       endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts: [{ port: 9090 }],
@@ -316,36 +316,35 @@ describe('the parts on their own', () => {
     expect(group.port).toBe(9090);
     expect(group.targetGroup.node.id).toBe('TargetGroup9090');
     expect(group.targetGroupFor(9090)).toBe(group.targetGroup);
-    expect(group.targetGroupFor(8080).node.id).toBe('TargetGroup');
-    expect(() => group.targetGroupFor(443)).toThrow(/^Test\/Group: port: producer 'Test\/Shared' offers ports 8080, 9090, not 443/);
+    expect(() => group.targetGroupFor(8080)).toThrow(/^Test\/Group: port: has target groups for 9090, not 8080; add it with addPort\.$/);
+    const first = group.addPort(8080);
+    expect(first.node.id).toBe('TargetGroup');
+    expect(group.targetGroupFor(8080)).toBe(first);
+    expect(group.ports).toEqual([9090, 8080]);
+    expect(() => group.addPort(8080)).toThrow(/^Test\/Group: port: has a target group for port 8080 already; give each port once, or get it with targetGroupFor\.$/);
+    expect(() => group.addPort(443)).toThrow(/^Test\/Group: port: producer 'Test\/Shared' offers ports 8080, 9090, not 443/);
     expect(() => new PrivateLinkTargetGroup(stack, 'Wrong', { vpc, producer: shared, port: 443 }))
       .toThrow(/^Test\/Wrong: port: producer 'Test\/Shared' offers ports 8080, 9090, not 443/);
   });
 
-  test('a PrivateLinkRoute without a port takes the port of a given PrivateLinkTargetGroup, and so its group', () => {
+  test('PrivateLinkRoutes given one PrivateLinkConsumer share its endpoint: the first makes it with its port\'s group, the next adds its own', () => {
     const { stack, vpc } = consumerStack();
     const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
       endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts: [{ port: 9090 }],
     });
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-    const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: shared, port: 9090 });
-    const route = new PrivateLinkRoute(stack, 'Billing', { listener: router.listener, vpc, path: '/billing', privateLinkTargetGroup: group });
-    expect(route.port).toBe(9090);
-    expect(route.targetGroup).toBe(group.targetGroup);
-    const ports = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((tg) => tg.Properties.Port);
-    expect(ports).toEqual([9090]);
-  });
-
-  test('a PrivateLinkRoute forwards to the group of its port in a given PrivateLinkTargetGroup', () => {
-    const { stack, vpc } = consumerStack();
-    const shared = PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {
-      endpointServiceName: SERVICE_NAME, port: 8080, additionalPorts: [{ port: 9090 }],
-    });
-    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-    const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: shared });
-    const route = new PrivateLinkRoute(stack, 'Billing', { listener: router.listener, vpc, path: '/billing', port: 9090, privateLinkTargetGroup: group });
-    expect(route.targetGroup).toBe(group.targetGroupFor(9090));
-    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc });
+    const billing = new PrivateLinkRoute(stack, 'Billing', { listener: router.listener, vpc, consumer, path: '/billing', producer: shared, port: 9090 });
+    const orders = new PrivateLinkRoute(stack, 'Orders', { listener: router.listener, vpc, consumer, path: '/orders', producer: shared });
+    const group = billing.privateLinkTargetGroup;
+    expect(orders.privateLinkTargetGroup).toBe(group);
+    expect(group.node.scope).toBe(consumer);
+    expect(group.ports).toEqual([9090, 8080]);
+    expect(billing.targetGroup).toBe(group.targetGroupFor(9090));
+    expect(orders.targetGroup).toBe(group.targetGroupFor(8080));
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(stack, group.targetGroupFor(9090)) } }],
     });
   });

@@ -1,7 +1,7 @@
 // The routes of a listener live on a registry construct in the tree, not in a module: a second copy
 // of the library in the app (another version, side by side in node_modules) and a user's own
 // PrivateLinkRoute see the same routes.
-import { App } from 'aws-cdk-lib';
+import { App, Names } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { consumerStack, producer } from './fixtures';
@@ -103,15 +103,17 @@ test('a construct of the user under the registry\'s ID is reported, not taken fo
     .toThrow(new RegExp(`^Test/cdk-alb-privatelink-router.Routes-${listenerKey}: id: the construct ID '.*' is the one routes on listener 'Test/Alb/Http' keep their registry under; give this construct another ID\\.$`));
 });
 
-test('a route a user makes under the router is not lent the router\'s shared endpoint: only the route addRoute is adding is', () => {
+test('a route a user makes shares the router\'s endpoint when given the router as consumer, and has one of its own otherwise', () => {
   const { stack, vpc } = consumerStack();
   const web = producer(stack, 'Web');
   const api = new library.PrivateLinkProducer(stack, 'Api', { vpc: web.vpc, instances: web.instances });
   const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: api }] });
   const mine = new PrivateLinkRoute(router, 'Mine', { listener: router.listener, vpc, path: '/m', producer: api });
-  expect(mine.privateLinkTargetGroup.node.path).toBe('Test/Router/Mine/PrivateLink');
-  expect(router.routes[0].privateLinkTargetGroup.node.scope).toBe(router);
-  expect(router.addRoute({ path: '/b', producer: api }).privateLinkTargetGroup).toBe(router.routes[0].privateLinkTargetGroup);
+  expect(mine.privateLinkTargetGroup.node.path).toBe(`Test/Router/Mine/PrivateLink${Names.nodeUniqueId(api.node)}`);
+  const sharing = new PrivateLinkRoute(stack, 'Sharing', { listener: router.listener, vpc, consumer: router, path: '/s', producer: api });
+  expect(sharing.privateLinkTargetGroup).toBe(router.routes[0].privateLinkTargetGroup);
+  expect(router.connect(api)).toBe(sharing.privateLinkTargetGroup);
+  expect(router.addRoute({ path: '/b', producer: api }).privateLinkTargetGroup).toBe(sharing.privateLinkTargetGroup);
 });
 
 test('observing the routes of a construct that is not a router is reported', () => {

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Names, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -310,25 +310,23 @@ describe('routes on one target group', () => {
     expect(Object.keys(alarmsOf(Template.fromStack(stack)))).toHaveLength(3);
   });
 
-  test('a route-owned group reached on another port gets alarms of its own, under the route, without clashing with a route of that name', () => {
+  test('a route of its own to a router route\'s producer, on another port, has an endpoint and alarms of its own, named after it', () => {
     const { stack, vpc } = consumerStack();
     const web = producer(stack, 'Web');
     const router = new AlbPrivateLinkRouter(stack, 'Router', {
       vpc,
-      routes: [
-        { path: '/a', producerVpc: web.vpc, instances: web.instances },
-        { path: '/a/9090', producerVpc: web.vpc, instances: web.instances, port: 9090 },
-      ],
+      routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances }],
     });
     const first = router.routes[0];
     (first.producer as PrivateLinkProducer).addPort(9090, { instances: web.instances });
     const monitoring = new RouterMonitoring(stack, 'Monitoring', { router });
-    const standalone = new PrivateLinkRoute(stack, 'Other', { listener: router.listener, vpc, path: '/other', port: 9090, privateLinkTargetGroup: first.privateLinkTargetGroup });
+    const standalone = new PrivateLinkRoute(stack, 'Other', { listener: router.listener, vpc, path: '/other', port: 9090, producer: first.producer });
     monitoring.monitorRoute(standalone);
-    expect(monitoring.alarmsOf(standalone).map((alarm) => alarm.node.path)).toEqual([
-      'Test/Monitoring/Route-a/Port9090/NoHealthyEndpoint', 'Test/Monitoring/Route-a/Port9090/NoHealthyTarget', 'Test/Monitoring/Route-a/Port9090/ErrorRate',
-    ]);
-    expect(monitoring.alarmsOf(router.routes[1])[0].node.path).toBe('Test/Monitoring/Route-a-9090/NoHealthyEndpoint');
+    expect(standalone.privateLinkTargetGroup.node.scope).toBe(standalone);
+    const key = Names.nodeUniqueId(standalone.node);
+    expect(monitoring.alarmsOf(standalone).map((alarm) => alarm.node.path)).toEqual(
+      ['NoHealthyEndpoint', 'NoHealthyTarget', 'ErrorRate'].map((alarm) => `Test/Monitoring/Route-${key}/${alarm}`));
+    expect(monitoring.alarmsOf(first)[0].node.path).toBe('Test/Monitoring/Route-a/NoHealthyEndpoint');
   });
 });
 

@@ -2,7 +2,7 @@ import { App, CfnResource, Duration, Fn, Names, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { buildRouter as build, consumerStack, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
-import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkTargetGroup } from '../src';
+import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, PrivateLinkRouteOptions } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
 
@@ -112,13 +112,15 @@ describe.each(KINDS)('a route to an %s producer', (kind) => {
     expect(new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/x', producer: api, port: 8080 }] }).routes[0].port).toBe(8080);
   });
 
-  test('with a target group of its own producer forwards to that group', () => {
+  test('given a PrivateLinkConsumer forwards to the consumer\'s endpoint for its producer', () => {
     const { stack, vpc, api } = withProducer(kind);
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-    const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: api });
-    const route = new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, privateLinkTargetGroup: group });
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc });
+    const group = consumer.connect(api);
+    const route = new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, consumer, producer: api });
     expect(route.producer).toBe(api);
     expect(route.targetGroup).toBe(group.targetGroup);
+    expect(route.destinations).toEqual([{ producer: api, port: 8080, privateLinkTargetGroup: group, targetGroup: group.targetGroup }]);
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 1);
   });
 });
@@ -130,13 +132,21 @@ test('an invalid route to a producer is reported by its root cause, before the p
     .toThrow(/^Test\/Router\/x: path: '\/\/x' has an empty segment/);
 });
 
-test.each(['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'])('a route given a target group and %s is rejected: the group placed its endpoint', (prop) => {
+test.each(['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'])('a route given a consumer and %s is rejected: the consumer places its endpoints', (prop) => {
   const { stack, vpc, api } = withProducer('imported');
   const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-  const group = new PrivateLinkTargetGroup(stack, 'Group', { vpc, producer: api });
+  const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc });
   const placement = { endpointSubnets: { subnets: vpc.isolatedSubnets }, endpointSecurityGroup: router.endpointSecurityGroup, loadBalancerAvailabilityZones: ['eu-west-1a'] };
-  expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, privateLinkTargetGroup: group, [prop]: placement[prop as keyof typeof placement] }))
-    .toThrow(new RegExp(`^Test/Route: ${prop}: the endpoint is privateLinkTargetGroup 'Test/Group''s, placed when the group was made; leave out ${prop}\\.`));
+  expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, consumer, producer: api, [prop]: placement[prop as keyof typeof placement] }))
+    .toThrow(new RegExp(`^Test/Route: ${prop}: the route's endpoint is placed by consumer 'Test/Endpoints'; leave out ${prop}, or the consumer\\.$`));
+});
+
+test('a route given a consumer in another VPC is rejected', () => {
+  const { stack, vpc, web, api } = withProducer('imported');
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  const elsewhere = new PrivateLinkConsumer(stack, 'Elsewhere', { vpc: web.vpc });
+  expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, consumer: elsewhere, producer: api }))
+    .toThrow(/^Test\/Route: vpc: 'Test\/Consumer' is not the VPC of consumer 'Test\/Elsewhere', 'Services\/Web'; give the consumer's VPC, or another consumer\.$/);
 });
 
 describe('routes that create their producer', () => {
@@ -157,13 +167,16 @@ describe('routes that create their producer', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', HealthCheckProtocol: 'HTTP', HealthCheckPath: '/healthz' });
   });
 
-  test('a route that creates its own producer refuses a target group, before creating anything', () => {
-    const { stack, vpc, web, api } = withProducer('owned');
+  test('a route that creates its own producer keeps its endpoint, placed as its consumer places endpoints', () => {
+    const { stack, vpc, web } = withProducer('owned');
+    const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc, endpointSubnets: { subnets: vpc.isolatedSubnets.slice(0, 2) } });
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-    const forApi = new PrivateLinkTargetGroup(stack, 'ForApi', { vpc, producer: api });
-    expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', producerVpc: web.vpc, instances: web.instances, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
-      .toThrow(/^Test\/Route: privateLinkTargetGroup: a route either names a producer or creates one/);
-    expect(stack.node.tryFindChild('Route')?.node.children ?? []).toEqual([]);
+    const route = new PrivateLinkRoute(stack, 'Route', { path: '/x', producerVpc: web.vpc, instances: web.instances, listener: router.listener, vpc, consumer });
+    expect(route.privateLinkTargetGroup.node.path).toBe('Test/Route/PrivateLink');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      SubnetIds: vpc.isolatedSubnets.slice(0, 2).map((subnet) => ({ Ref: logicalId(stack, subnet) })),
+      SecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(stack, consumer.endpointSecurityGroup), 'GroupId'] }],
+    });
   });
 
   const duplicateWarning = /Test\/Router\/b: producerVpc: the route creates a producer for the same targets, port and settings as route 'Test\/Router\/a'.*Create one PrivateLinkProducer and give it to both routes as 'producer'/;
@@ -198,17 +211,7 @@ test('a route whose id takes the construct ID of a producer\'s shared endpoint i
   const sharedId = `PrivateLink${Names.nodeUniqueId(api.node)}`;
   router.addRoute({ path: '/x', id: sharedId, producerVpc: web.vpc, instances: web.instances });
   expect(() => router.addRoute({ path: '/y', producer: api }))
-    .toThrow(new RegExp(`^Test/Router: id: a route has the construct ID '${sharedId}', which the router gives the endpoint of producer 'Services/Api'; give that route another 'id'`));
-  expect(router.routes.map((route) => route.path)).toEqual(['/x']);
-});
-
-test('a route given the target group of another producer is rejected', () => {
-  const { stack, vpc, web, api } = withProducer('owned');
-  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-  const other = new PrivateLinkProducer(stack, 'Other', { vpc: web.vpc, instances: web.instances, port: 8080 });
-  const forApi = new PrivateLinkTargetGroup(stack, 'ForApi', { vpc, producer: api });
-  expect(() => new PrivateLinkRoute(stack, 'Route', { path: '/x', producer: other, listener: router.listener, vpc, privateLinkTargetGroup: forApi }))
-    .toThrow(/^Test\/Route: privateLinkTargetGroup: 'Test\/ForApi' is for producer 'Services\/Api', not the route's producer 'Test\/Other'/);
+    .toThrow(new RegExp(`^Test/Router: id: 'Test/Router/${sharedId}' has the construct ID '${sharedId}', which the endpoint of producer 'Services/Api' is given here; give that construct another ID\\.$`));
 });
 
 describe('PrivateLinkProducer.fromPrivateLinkProducerAttributes', () => {

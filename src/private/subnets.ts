@@ -145,3 +145,10 @@ export function selectedSubnets(where: string, prop: string, vpc: ec2.IVpc, sele
   }
   return subnets;
 }
+
+/** Checks the endpoint placement a target group or consumer is given. */
+export function validateEndpointOptions(where: string, options: { readonly loadBalancerAvailabilityZones?: string[] }): void {
+  if (options.loadBalancerAvailabilityZones?.length === 0) {
+    throw new Error(`${where}: loadBalancerAvailabilityZones: is empty, so no endpoint subnet could be used; give the zones of the ALB's subnets, or leave it out.`);
+  }
+}
