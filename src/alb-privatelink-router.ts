@@ -114,7 +114,8 @@ export interface AlbPrivateLinkRouterProps {
   readonly redirectHttp?: boolean;
 
   /**
-   * Where the ALB goes: subnets in at least two Availability Zones, as ELB requires.
+   * Where the ALB goes (its `vpcSubnets`, named apart from `endpointSubnets`): subnets in at
+   * least two Availability Zones, as ELB requires.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html
    * @default - public subnets when internet-facing, otherwise private subnets

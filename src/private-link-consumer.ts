@@ -76,7 +76,7 @@ export class PrivateLinkConsumer extends Construct implements IPrivateLinkConsum
     this.vpc = props.vpc;
     this.endpointSecurityGroup = props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
-      description: 'PrivateLink interface endpoints: route ports from their listeners\' ALBs only',
+      description: 'PrivateLink interface endpoints: route ports from the ALBs of their listeners only',
       allowAllOutbound: false,
     });
     this.endpointOptions = {

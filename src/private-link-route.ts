@@ -81,7 +81,9 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
   readonly producerVpc?: ec2.IVpc;
 
   /**
-   * Where the Network Load Balancer of the producer the route creates goes in `producerVpc`.
+   * Where the Network Load Balancer of the producer the route creates goes in `producerVpc`: that
+   * producer's `vpcSubnets`, named after `producerVpc` as `producerVpc` is after the producer's
+   * `vpc`, since a route's `vpc` and `endpointSubnets` are the consumer's.
    *
    * @default - the producer VPC's private subnets with egress, or its isolated subnets if it has
    * none; one per Availability Zone

@@ -4,7 +4,7 @@ import { Names } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { consumerStack, expectLeastPrivilege, logicalId, producer } from './fixtures';
+import { consumerStack, expectLeastPrivilege, logicalId, producer, securityGroupRules } from './fixtures';
 import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
@@ -94,6 +94,18 @@ test('its endpoints go where it places them: its subnets, kept to the ALB\'s zon
   Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPCEndpoint', {
     SubnetIds: vpc.isolatedSubnets.slice(0, 2).map((subnet) => ({ Ref: logicalId(stack, subnet) })),
   });
+});
+
+test('its security group\'s description and rules hold only characters EC2 accepts', () => {
+  const { stack, shop, route } = withConsumer();
+  route('A', "/~o'b", shop);
+  const template = Template.fromStack(stack);
+  const descriptions = [
+    ...securityGroupRules(template).map(({ rule }) => rule.Description),
+    ...Object.values(template.findResources('AWS::EC2::SecurityGroup')).map((group) => group.Properties.GroupDescription),
+  ];
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+  expect(descriptions.filter((text) => !/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(text))).toEqual([]);
 });
 
 test('an empty list of ALB zones is rejected when the consumer is made', () => {

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../../src';
+import { AlbPrivateLinkRouter, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouterMonitoring } from '../../src';
 import { consumerVpc, producer } from '../fixtures';
 
 const ACCOUNT = '111111111111';
@@ -95,6 +95,18 @@ export function everyOptionApp(outdir?: string): App {
       healthCheck: { path: '/ping', healthyHttpCodes: '200-299' },
     }),
   });
+  // A listener of the user's own on the router's ALB, whose route shares the router's endpoint.
+  const internal = router.loadBalancer.addListener('Internal', { port: 8080, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  new PrivateLinkRoute(edge, 'InternalShop', { listener: internal, vpc: router.vpc, consumer: router, path: '/shop', producer: shop });
+  // Another ALB of the user's own, whose routes share a consumer's endpoints.
+  const ownAlb = new elbv2.ApplicationLoadBalancer(edge, 'OwnAlb', { vpc: router.vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } });
+  const ownListener = ownAlb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  const consumer = new PrivateLinkConsumer(edge, 'OwnEndpoints', {
+    vpc: router.vpc,
+    loadBalancerAvailabilityZones: router.vpc.isolatedSubnets.map((subnet) => subnet.availabilityZone),
+  });
+  new PrivateLinkRoute(edge, 'OwnShop', { listener: ownListener, vpc: router.vpc, consumer, path: '/shop', producer: shop });
+  new PrivateLinkRoute(edge, 'OwnTeam', { listener: ownListener, vpc: router.vpc, consumer, path: '/team', producer: shop, port: 8081 });
   const key = new kms.Key(edge, 'AlarmKey', { enableKeyRotation: true });
   new RouterMonitoring(edge, 'Monitoring', {
     router,
