@@ -255,10 +255,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   /** The consumer VPC, where the ALB and every route's interface endpoint go. */
   public readonly vpc: ec2.IVpc;
 
-  /** The Availability Zones the ALB is enabled in; every route's endpoint is kept to them. */
-  public readonly loadBalancerAvailabilityZones: string[];
-
   private readonly endpointSubnets?: ec2.SubnetSelection;
+  private readonly loadBalancerAvailabilityZones: string[];
   private readonly allowedPrincipals?: iam.ArnPrincipal[];
   private readonly deletionProtection?: boolean;
   private readonly maxRoutes: number;
@@ -377,12 +375,12 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   }
 
   /**
-   * Connects the consumer VPC to `port` of `producer`, as the routes naming it do: they share the
-   * endpoint this adds (named after the producer, in the router) and the port's target group.
-   * Forward a listener rule of your own to its `targetGroupFor(port)`, and allow the ALB in with
-   * its `connections`.
+   * Adds the consumer side of `producer` that the routes naming it share, or returns it with
+   * `port`'s target group added if it had none (see `IPrivateLinkConsumer`): for a listener rule
+   * of your own on the router's ALB, forward to its `targetGroupFor(port)`, and allow the ALB in
+   * with its `connections`.
    */
-  public connect(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup {
+  public addPrivateLinkTargetGroup(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup {
     return connectedTargetGroupOf(this, this.vpc, this.endpointOptions, producer, port ?? producer.port);
   }
 

@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
 import { connectedTargetGroupOf } from './private/shared-endpoints';
-import { validateEndpointOptions } from './private/subnets';
+import { endpointSubnetsFor, validateEndpointOptions } from './private/subnets';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
 
@@ -9,28 +9,35 @@ import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-li
  * The consumer side that routes share: one `PrivateLinkTargetGroup` (interface endpoint, its IP
  * lookup, an ALB target group per port) for each producer they forward to, in one consumer VPC.
  * An `AlbPrivateLinkRouter` is one for its routes; a `PrivateLinkConsumer` is one for routes on
- * listeners of your own. Give it to each `PrivateLinkRoute` as `consumer`.
+ * listeners of your own. Give it to each `PrivateLinkRoute` as `consumer`. A consumer serves the
+ * listeners of one ALB: ELB uses each target group with one load balancer only, so routes on
+ * another ALB's listeners need a consumer of their own (synthesis fails otherwise, where it can
+ * tell the load balancers apart).
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html
  */
 export interface IPrivateLinkConsumer extends IConstruct {
   /** The consumer VPC, where the endpoints go. */
   readonly vpc: ec2.IVpc;
 
   /**
-   * Where the endpoints go in `vpc`, and their security group: also the placement of the endpoint
-   * of a route that creates its own producer.
+   * Where the endpoints go in `vpc`, and their security group. A route that creates its own
+   * producer keeps its endpoint to itself, placed by these.
    */
   readonly endpointOptions: PrivateLinkEndpointOptions;
 
   /**
-   * Connects the consumer VPC to `port` of `producer`: the first call for a producer adds its
-   * endpoint and lookup, the first for a port its ALB target group; later calls return what
-   * is there. So every route to a producer shares one endpoint, and those on one port a target
-   * group. The endpoint is named after the producer, so that it stays whichever routes use it.
+   * Adds the consumer side of `producer` (its interface endpoint, IP lookup and the ALB target
+   * group of `port`), or returns the one added before with `port`'s target group added if it had
+   * none: every route to a producer shares one endpoint, and those on one port a target group.
+   * The endpoint is named after the producer, so that it stays whichever routes use it. The
+   * group's `port` and `targetGroup` are those of the first call; get another port's group with
+   * `targetGroupFor(port)`.
    *
    * @param producer the service to reach
    * @param port one of the producer's ports; its `port` when left out
    */
-  connect(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup;
+  addPrivateLinkTargetGroup(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup;
 }
 
 /** Properties of a `PrivateLinkConsumer`. */
@@ -44,7 +51,7 @@ export interface PrivateLinkConsumerProps extends PrivateLinkEndpointOptions {
  * `PrivateLinkRoute` as `consumer`, and the routes to one producer share one interface endpoint
  * and IP lookup, and those on one of its ports an ALB target group, as the routes of an
  * `AlbPrivateLinkRouter` do. Its endpoints share one security group, which each route opens to
- * its listener on its port.
+ * its listener on its port. Use one consumer per ALB: its target groups serve one load balancer.
  *
  * @example
  * import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -57,8 +64,8 @@ export interface PrivateLinkConsumerProps extends PrivateLinkEndpointOptions {
  *   port: 8080,
  * });
  * const consumer = new PrivateLinkConsumer(this, 'Consumer', { vpc: vpc1 });
- * new PrivateLinkRoute(this, 'Orders', { listener, vpc: vpc1, consumer, path: '/orders', producer: orders });
- * new PrivateLinkRoute(this, 'Refunds', { listener, vpc: vpc1, consumer, path: '/refunds', producer: orders });
+ * new PrivateLinkRoute(this, 'Orders', { listener, consumer, path: '/orders', producer: orders });
+ * new PrivateLinkRoute(this, 'Refunds', { listener, consumer, path: '/refunds', producer: orders });
  */
 export class PrivateLinkConsumer extends Construct implements IPrivateLinkConsumer {
   /** The consumer VPC. */
@@ -73,6 +80,10 @@ export class PrivateLinkConsumer extends Construct implements IPrivateLinkConsum
   constructor(scope: Construct, id: string, props: PrivateLinkConsumerProps) {
     super(scope, id);
     validateEndpointOptions(this.node.path, props);
+    if (props.endpointSubnets !== undefined || props.loadBalancerAvailabilityZones !== undefined) {
+      // What can be checked without a producer is checked here, at its root cause.
+      endpointSubnetsFor(this, props.vpc, props.endpointSubnets, undefined, props.loadBalancerAvailabilityZones);
+    }
     this.vpc = props.vpc;
     this.endpointSecurityGroup = props.endpointSecurityGroup ?? new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: props.vpc,
@@ -86,7 +97,7 @@ export class PrivateLinkConsumer extends Construct implements IPrivateLinkConsum
     };
   }
 
-  public connect(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup {
+  public addPrivateLinkTargetGroup(producer: IPrivateLinkProducer, port?: number): PrivateLinkTargetGroup {
     return connectedTargetGroupOf(this, this.vpc, this.endpointOptions, producer, port ?? producer.port);
   }
 }

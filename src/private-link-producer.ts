@@ -130,7 +130,7 @@ export interface BasePrivateLinkProducerProps extends PrivateLinkPortOptions {
    * interface endpoint and the consumer's ALB target group all use it.
    *
    * @default - 80; for a route to an existing `producer`, the producer's `port` (give one of its
-   * `additionalPorts` to reach another of its services), or a given `privateLinkTargetGroup`'s
+   * `additionalPorts` to reach another of its services)
    */
   readonly port?: number;
 }

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -5,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
+import { recordServedLoadBalancer } from './private/load-balancer-association';
 import { portAttributesOf } from './private/ports';
 import { asRouteError } from './private/route-errors';
 import { markAsRoute } from './private/route-marker';
@@ -126,8 +128,12 @@ export interface PrivateLinkRouteProps extends PrivateLinkRouteOptions, PrivateL
   /** The ALB listener the route's rule is added to; an imported listener works too. */
   readonly listener: elbv2.IApplicationListener;
 
-  /** The consumer VPC: the listener's load balancer's VPC, where the interface endpoint goes. */
-  readonly vpc: ec2.IVpc;
+  /**
+   * The consumer VPC: the listener's load balancer's VPC, where the interface endpoint goes.
+   *
+   * @default - the VPC of `consumer`; without a consumer, give the VPC
+   */
+  readonly vpc?: ec2.IVpc;
 
   /**
    * The consumer side the route shares with other routes: a `PrivateLinkConsumer`, or an
@@ -203,8 +209,9 @@ export class PrivateLinkRoute extends Construct {
   public readonly priority: number;
 
   /**
-   * The producers the route forwards to, each with the consumer side that reaches it. One today:
-   * `producer`, `port`, `privateLinkTargetGroup` and `targetGroup` name it.
+   * The producers the route forwards to, each with the consumer side that reaches it; one today.
+   * `producer`, `port`, `privateLinkTargetGroup`, `targetGroup` and the `metric…` methods are
+   * those of the first.
    */
   public readonly destinations: PrivateLinkRouteDestination[];
 
@@ -238,11 +245,15 @@ export class PrivateLinkRoute extends Construct {
     this.pathPatterns = match.pathPatterns;
     this.priority = match.priority;
 
-    validateConsumer(where, props);
+    validateConsumer(this, props);
+    const vpc = props.vpc ?? props.consumer?.vpc;
+    if (vpc === undefined) {
+      throw new Error(`${where}: vpc: give the consumer VPC, where the route's interface endpoint goes, or a consumer.`);
+    }
     const named = this.namedProducerOf(props);
-    this.producer = named ?? this.createProducer(props);
+    this.producer = named ?? this.createProducer(props, vpc);
     this.port = props.port ?? this.producer.port;
-    const group = this.connect(props, named);
+    const group = this.connect(props, vpc, named);
     this.privateLinkTargetGroup = group;
     this.targetGroup = group.targetGroupFor(this.port);
     this.destinations = [{ producer: this.producer, port: this.port, privateLinkTargetGroup: group, targetGroup: this.targetGroup }];
@@ -264,8 +275,8 @@ export class PrivateLinkRoute extends Construct {
 
   /**
    * The requests the ALB sent to the route's target group: to the route, and to any other route
-   * of the router to the same producer and port, which share the group. Sum over 5 minutes by
-   * default.
+   * of its consumer (the router) to the same producer and port, which share the group. Sum over
+   * 5 minutes by default.
    */
   public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.targetGroup.metrics.requestCount(props);
@@ -378,15 +389,15 @@ export class PrivateLinkRoute extends Construct {
    * the route creates is the route's alone, and its endpoint is `PrivateLink`, placed as the
    * consumer places its endpoints when there is one.
    */
-  private connect(props: PrivateLinkRouteProps, named: IPrivateLinkProducer | undefined): PrivateLinkTargetGroup {
+  private connect(props: PrivateLinkRouteProps, vpc: ec2.IVpc, named: IPrivateLinkProducer | undefined): PrivateLinkTargetGroup {
     const where = this.node.path;
     const consumer = props.consumer;
     if (named && consumer) {
-      return asRouteError(where, `${consumer.node.path}/${sharedEndpointIdOf(named)}`, () => consumer.connect(named, this.port));
+      return asRouteError(where, `${consumer.node.path}/${sharedEndpointIdOf(named)}`, () => consumer.addPrivateLinkTargetGroup(named, this.port));
     }
     const id = named ? sharedEndpointIdOf(named) : 'PrivateLink';
     return asRouteError(where, `${where}/${id}`,
-      () => connectedTargetGroupOf(this, props.vpc, consumer?.endpointOptions ?? props, this.producer, this.port, id));
+      () => connectedTargetGroupOf(this, vpc, consumer?.endpointOptions ?? props, this.producer, this.port, id));
   }
 
   /** The listener rule forwarding what the route matches to its target group. */
@@ -419,7 +430,7 @@ export class PrivateLinkRoute extends Construct {
     return rule;
   }
 
-  private createProducer(props: PrivateLinkRouteProps): PrivateLinkProducer {
+  private createProducer(props: PrivateLinkRouteProps, vpc: ec2.IVpc): PrivateLinkProducer {
     const where = this.node.path;
     const producerVpc = props.producerVpc;
     if (producerVpc === undefined) {
@@ -427,7 +438,7 @@ export class PrivateLinkRoute extends Construct {
     }
     // The default made here, so that a VPC without private subnets is reported with the route's prop.
     const producerSubnets = props.producerSubnets ?? privateSubnetsOf(where, 'producerSubnets', producerVpc);
-    selectedSubnets(where, 'producerSubnets', producerVpc, producerSubnets, props.vpc);
+    selectedSubnets(where, 'producerSubnets', producerVpc, producerSubnets, vpc);
     // Named after its VPC: a load balancer cannot move to another VPC, so moving the route
     // builds a new producer (and endpoint) before the old one is deleted.
     const id = `Producer${stableIdOf(this, producerVpc.vpcId)}`;
@@ -453,12 +464,16 @@ export class PrivateLinkRoute extends Construct {
 /**
  * Checks that a route given a consumer leaves the endpoints' placement to it, in its VPC.
  */
-function validateConsumer(where: string, props: PrivateLinkRouteProps): void {
+function validateConsumer(route: PrivateLinkRoute, props: PrivateLinkRouteProps): void {
+  const where = route.node.path;
   const consumer = props.consumer;
   if (consumer === undefined) {
     return;
   }
-  if (props.vpc !== consumer.vpc && props.vpc.vpcId !== consumer.vpc.vpcId) {
+  if (Stack.of(consumer) !== Stack.of(route)) {
+    throw new Error(`${where}: consumer: '${consumer.node.path}' is in stack '${Stack.of(consumer).node.path}', and the route in '${Stack.of(route).node.path}'; the route's rule and the endpoint's security-group rule would refer to each other across the stacks, so make the route in the consumer's stack.`);
+  }
+  if (props.vpc !== undefined && props.vpc !== consumer.vpc && props.vpc.vpcId !== consumer.vpc.vpcId) {
     throw new Error(`${where}: vpc: '${props.vpc.node.path}' is not the VPC of consumer '${consumer.node.path}', '${consumer.vpc.node.path}'; give the consumer's VPC, or another consumer.`);
   }
   const placement = (['endpointSubnets', 'endpointSecurityGroup', 'loadBalancerAvailabilityZones'] as const)
@@ -466,6 +481,7 @@ function validateConsumer(where: string, props: PrivateLinkRouteProps): void {
   if (placement.length > 0) {
     throw new Error(`${where}: ${placement[0]}: the route's endpoint is placed by consumer '${consumer.node.path}'; leave out ${placement.join(' and ')}, or the consumer.`);
   }
+  recordServedLoadBalancer(route, consumer, props.listener);
 }
 
 /** The props of a producer a route creates, under the names the route gives them. */

@@ -100,7 +100,10 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
   /** The deploy-time lookup of the endpoint's private IP addresses. */
   public readonly endpointIpAddresses: EndpointIpAddresses;
 
-  /** The port of the producer that `targetGroup` forwards to. */
+  /**
+   * The port of the producer that `targetGroup` forwards to: the one the group was made for (for
+   * a group that routes share, the first route's).
+   */
   public readonly port: number;
 
   /** The ALB target group of type IP holding the endpoint's addresses on `port`. */
@@ -149,7 +152,7 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
 
   /**
    * Adds the ALB target group of type IP holding the endpoint's addresses on another port of the
-   * producer, one of its `additionalPorts`: routes to several ports of one producer share its
+   * producer (`port` or one of `additionalPorts`): routes to several ports of one producer share its
    * endpoint and lookup, each port with a target group of its own. The group of the producer's
    * `port` is named `TargetGroup`, the others after their port, so that adding or removing one
    * leaves the rest.

@@ -324,14 +324,15 @@ export class RouterMonitoring extends Construct {
 
   /**
    * The alarms of the target group of `route`, in a scope named after what owns the group: the
-   * route, when the endpoint is its own (`Route-<id>`), or, for a group a consumer (the router)
-   * shares, the group itself (`TargetGroup-<its logical ID>`). Their descriptions list `routes`,
-   * which grows as more routes on the group are watched.
+   * route, when it created its producer (`Route-<id>`), or else the group itself
+   * (`TargetGroup-<its logical ID>`), which stays as routes to the producer come and go, and
+   * beside the groups of other producers of one route. Their descriptions list `routes`, which
+   * grows as more routes on the group are watched.
    */
   private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
     let scope: Construct;
     let name: string;
-    if (route.privateLinkTargetGroup.node.scope === route) {
+    if (route.producer.node.scope === route) {
       scope = new Construct(this, `Route-${this.keyOf(route)}`);
       name = this.keyOf(route);
     } else {

@@ -2,6 +2,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
+import * as library from '../src';
 import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
 
 /** Options of `consumerStack`. */
@@ -153,4 +154,26 @@ export function referencedIds(value: unknown): string[] {
   if (typeof object.Ref === 'string') return [object.Ref];
   if (Array.isArray(object['Fn::GetAtt'])) return [object['Fn::GetAtt'][0] as string];
   return Object.values(object).flatMap(referencedIds);
+}
+
+/** The packages the library imports; two copies of it share one aws-cdk-lib, as npm installs them. */
+const SHARED_PACKAGES = [
+  'aws-cdk-lib', 'aws-cdk-lib/aws-autoscaling', 'aws-cdk-lib/aws-cloudwatch', 'aws-cdk-lib/aws-cloudwatch-actions',
+  'aws-cdk-lib/aws-ec2', 'aws-cdk-lib/aws-ecs', 'aws-cdk-lib/aws-elasticloadbalancingv2',
+  'aws-cdk-lib/aws-elasticloadbalancingv2-targets', 'aws-cdk-lib/aws-iam', 'aws-cdk-lib/aws-kms', 'aws-cdk-lib/aws-lambda',
+  'aws-cdk-lib/aws-s3', 'aws-cdk-lib/aws-sns', 'aws-cdk-lib/custom-resources', 'aws-cdk-lib/cx-api',
+  'aws-cdk-lib/region-info', 'constructs',
+];
+
+/** A second copy of the library: its own modules (and so its own module state, if it had any). */
+export function secondCopyOfTheLibrary(): typeof library {
+  const shared = new Map(SHARED_PACKAGES.map((name) => [name, jest.requireActual(name)]));
+  let copy: typeof library | undefined;
+  jest.isolateModules(() => {
+    for (const [name, module] of shared) jest.doMock(name, () => module);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    copy = require('../src');
+  });
+  for (const name of SHARED_PACKAGES) jest.dontMock(name);
+  return copy!;
 }

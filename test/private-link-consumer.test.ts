@@ -1,10 +1,11 @@
 // PrivateLinkConsumer: the public way routes on listeners of a user's own share the consumer side,
 // as a router's routes do (the router is a consumer too).
-import { Names } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { consumerStack, expectLeastPrivilege, logicalId, producer, securityGroupRules } from './fixtures';
+import { Construct } from 'constructs';
+import { consumerStack, expectLeastPrivilege, logicalId, producer, secondCopyOfTheLibrary, securityGroupRules } from './fixtures';
 import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute } from '../src';
 
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
@@ -28,11 +29,11 @@ const endpointsOf = (template: Template) => Object.keys(template.findResources('
 
 test('connect adds a producer\'s endpoint once, named after the producer, and a target group per port', () => {
   const { consumer, shop } = withConsumer();
-  const group = consumer.connect(shop);
+  const group = consumer.addPrivateLinkTargetGroup(shop);
   expect(group.node.path).toBe(`Test/Endpoints/PrivateLink${Names.nodeUniqueId(shop.node)}`);
   expect(group.ports).toEqual([8080]);
-  expect(consumer.connect(shop, 8080)).toBe(group);
-  expect(consumer.connect(shop, 9090)).toBe(group);
+  expect(consumer.addPrivateLinkTargetGroup(shop, 8080)).toBe(group);
+  expect(consumer.addPrivateLinkTargetGroup(shop, 9090)).toBe(group);
   expect(group.ports).toEqual([8080, 9090]);
   expect(group.targetGroupFor(9090).node.id).toBe('TargetGroup9090');
 });
@@ -127,4 +128,119 @@ test('an error in making a shared endpoint is the route\'s, with the route\'s pr
   const manual = new PrivateLinkProducer(stack, 'Manual', { vpc: web.vpc, instances: web.instances, acceptanceRequired: true });
   expect(() => new PrivateLinkRoute(stack, 'ManualRoute', { listener, vpc, consumer, path: '/m', producer: manual }))
     .toThrow(/^Test\/ManualRoute: producer: 'Test\/Manual' requires acceptance of each endpoint connection/);
+});
+
+describe('a consumer serves the listeners of one load balancer, as ELB uses each target group with one only', () => {
+  const listenerArn = (alb: string, listener: string) => `arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/${alb}/${listener}`;
+  const imported = (scope: Construct, id: string, arn: string) => elbv2.ApplicationListener.fromApplicationListenerAttributes(scope, id, {
+    listenerArn: arn,
+    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(scope, `${id}Group`, 'sg-0123456789abcdef0'),
+  });
+
+  test('routes on listeners of two ALBs of the app sharing a target group are rejected, naming both', () => {
+    const { stack, vpc, consumer, shop, route } = withConsumer();
+    route('A', '/a', shop);
+    const other = new elbv2.ApplicationLoadBalancer(stack, 'OtherAlb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    expect(() => new PrivateLinkRoute(stack, 'B', { listener: other, vpc, consumer, path: '/b', producer: shop }))
+      .toThrow(/^Test\/B: consumer: 'Test\/Endpoints' serves the listeners of load balancer 'Test\/Alb' \(route 'Test\/A'\); its target groups can serve one load balancer only, and its endpoints share one security group, so give the routes on load balancer 'Test\/OtherAlb' a consumer of their own\.$/);
+  });
+
+  test('routes of two ALBs are rejected on one consumer even to different producers: the endpoints share a security group', () => {
+    const { stack, vpc, consumer, shop, docs, route } = withConsumer();
+    route('A', '/a', shop);
+    const other = new elbv2.ApplicationLoadBalancer(stack, 'OtherAlb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    expect(() => new PrivateLinkRoute(stack, 'B', { listener: other, vpc, consumer, path: '/b', producer: docs }))
+      .toThrow(/^Test\/B: consumer: 'Test\/Endpoints' serves the listeners of load balancer 'Test\/Alb'/);
+  });
+
+  test('a route of another ALB given the router as consumer is rejected', () => {
+    const { stack, vpc, shop } = withConsumer();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: shop }] });
+    const other = new elbv2.ApplicationLoadBalancer(stack, 'OtherAlb', { vpc }).addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    expect(() => new PrivateLinkRoute(stack, 'B', { listener: other, consumer: router, path: '/b', producer: shop }))
+      .toThrow(/^Test\/B: consumer: 'Test\/Router' serves the listeners of load balancer 'Test\/Router\/LoadBalancer' \(route 'Test\/Router\/a'\)/);
+  });
+
+  test('routes on two listeners of one ALB share its target groups', () => {
+    const { stack, vpc, alb, consumer, shop, route } = withConsumer();
+    const a = route('A', '/a', shop);
+    const second = alb.addListener('Other', { port: 8000, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+    const b = new PrivateLinkRoute(stack, 'B', { listener: second, vpc, consumer, path: '/b', producer: shop });
+    expect(b.targetGroup).toBe(a.targetGroup);
+  });
+
+  test('imported listeners are told apart by the load balancer in their ARNs', () => {
+    const { stack, vpc, consumer, shop } = withConsumer();
+    new PrivateLinkRoute(stack, 'A', { listener: imported(stack, 'One', listenerArn('edge/0123456789abcdef', '1111111111111111')), vpc, consumer, path: '/a', producer: shop });
+    new PrivateLinkRoute(stack, 'B', { listener: imported(stack, 'Two', listenerArn('edge/0123456789abcdef', '2222222222222222')), vpc, consumer, path: '/b', producer: shop });
+    expect(() => new PrivateLinkRoute(stack, 'C', { listener: imported(stack, 'Three', listenerArn('other/fedcba9876543210', '3333333333333333')), vpc, consumer, path: '/c', producer: shop }))
+      .toThrow(/^Test\/C: consumer: 'Test\/Endpoints' serves the listeners of load balancer 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer\/app\/edge\/0123456789abcdef' \(route 'Test\/A'\)/);
+  });
+
+  test('a listener whose ARN is a token is not checked, with a warning', () => {
+    const { stack, vpc, consumer, shop, route } = withConsumer();
+    route('A', '/a', shop);
+    const arn = new CfnParameter(stack, 'ListenerArn').valueAsString;
+    expect(() => new PrivateLinkRoute(stack, 'B', { listener: imported(stack, 'Param', arn), vpc, consumer, path: '/b', producer: shop })).not.toThrow();
+    Annotations.fromStack(stack).hasWarning('/Test/B', Match.stringLikeRegexp("^Test/B: listener: its ARN is known at deploy time only, so synthesis cannot check that every route of consumer 'Test/Endpoints' is on one load balancer"));
+  });
+});
+
+test('a route given no VPC takes its consumer\'s, and without a consumer it needs one', () => {
+  const { stack, vpc, listener, consumer, shop } = withConsumer();
+  const route = new PrivateLinkRoute(stack, 'NoVpc', { listener, consumer, path: '/n', producer: shop });
+  expect(route.privateLinkTargetGroup.node.scope).toBe(consumer);
+  expect(consumer.vpc).toBe(vpc);
+  expect(() => new PrivateLinkRoute(stack, 'Nowhere', { listener, path: '/w', producer: shop }))
+    .toThrow(/^Test\/Nowhere: vpc: give the consumer VPC, where the route's interface endpoint goes, or a consumer\.$/);
+});
+
+test('a route in another stack than its consumer is rejected, naming both stacks', () => {
+  const { stack, listener, consumer, shop } = withConsumer();
+  const other = new Stack(stack.node.root as App, 'Other');
+  expect(() => new PrivateLinkRoute(other, 'Route', { listener, consumer, path: '/o', producer: shop }))
+    .toThrow(/^Other\/Route: consumer: 'Test\/Endpoints' is in stack 'Test', and the route in 'Other'; the route's rule and the endpoint's security-group rule would refer to each other across the stacks, so make the route in the consumer's stack\.$/);
+});
+
+test('the consumer\'s own placement is checked when it is made: subnets of another VPC, or outside the ALB\'s zones', () => {
+  const { stack, vpc } = consumerStack({ inEuWest1: true, maxAzs: 3 });
+  const web = producer(stack, 'Web');
+  expect(() => new PrivateLinkConsumer(stack, 'Foreign', { vpc, endpointSubnets: { subnets: web.vpc.isolatedSubnets } }))
+    .toThrow(/^Test\/Foreign: endpointSubnets: subnet 'Test\/Web\/.*' is in VPC 'Test\/Web', but these subnets must be in VPC 'Test\/Consumer'\.$/);
+  expect(() => new PrivateLinkConsumer(stack, 'Outside', { vpc, endpointSubnets: { subnets: vpc.isolatedSubnets }, loadBalancerAvailabilityZones: ['eu-west-1a', 'eu-west-1b'] }))
+    .toThrow(/^Test\/Outside: endpointSubnets: the endpoint subnets are in Availability Zones \(eu-west-1c\) where the ALB has no subnet/);
+});
+
+test('a route from a second copy of the library shares the router\'s endpoint, given the router as consumer', () => {
+  const { stack, vpc, shop } = withConsumer();
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producer: shop }] });
+  const route = new (secondCopyOfTheLibrary().PrivateLinkRoute)(stack, 'Copy', { listener: router.listener, consumer: router, path: '/c', producer: shop });
+  expect(route.privateLinkTargetGroup).toBe(router.routes[0].privateLinkTargetGroup);
+  expect(router.routes).toHaveLength(1);
+});
+
+test('a listener rule of the user\'s own forwards to the target group the router adds for it', () => {
+  const { stack, vpc, shop } = withConsumer();
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
+  const group = router.addPrivateLinkTargetGroup(shop, 9090);
+  group.connections.allowFrom(router.listener, ec2.Port.tcp(9090));
+  router.listener.addAction('Admin', {
+    priority: 7,
+    conditions: [elbv2.ListenerCondition.pathPatterns(['/admin/*'])],
+    action: elbv2.ListenerAction.forward([group.targetGroupFor(9090)]),
+  });
+  expect(router.addRoute({ path: '/shop', producer: shop, port: 9090 }).targetGroup).toBe(group.targetGroupFor(9090));
+  Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    Priority: 7,
+    Actions: [{ Type: 'forward', TargetGroupArn: { Ref: logicalId(stack, group.targetGroupFor(9090)) } }],
+  });
+});
+
+test('a route that creates its producer lists it as its one destination', () => {
+  const { stack, vpc, web, listener, consumer } = withConsumer();
+  const route = new PrivateLinkRoute(stack, 'Own', { listener, vpc, consumer, path: '/own', producerVpc: web.vpc, instances: web.instances });
+  expect(route.destinations).toEqual([
+    { producer: route.producer, port: 80, privateLinkTargetGroup: route.privateLinkTargetGroup, targetGroup: route.targetGroup },
+  ]);
+  expect(route.producer.node.scope).toBe(route);
 });

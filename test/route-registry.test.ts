@@ -4,36 +4,14 @@
 import { App, Names } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { consumerStack, producer } from './fixtures';
+import { consumerStack, producer, secondCopyOfTheLibrary } from './fixtures';
 import * as library from '../src';
 import { AlbPrivateLinkRouter, PrivateLinkRoute } from '../src';
 import { observeRoutes } from '../src/private/route-observers';
 import { routeRegistryIdOf, routesOnListener } from '../src/private/route-registry';
 
-/** The packages the library imports; two copies of it share one aws-cdk-lib, as npm installs them. */
-const SHARED_PACKAGES = [
-  'aws-cdk-lib', 'aws-cdk-lib/aws-autoscaling', 'aws-cdk-lib/aws-cloudwatch', 'aws-cdk-lib/aws-cloudwatch-actions',
-  'aws-cdk-lib/aws-ec2', 'aws-cdk-lib/aws-ecs', 'aws-cdk-lib/aws-elasticloadbalancingv2',
-  'aws-cdk-lib/aws-elasticloadbalancingv2-targets', 'aws-cdk-lib/aws-iam', 'aws-cdk-lib/aws-kms', 'aws-cdk-lib/aws-lambda',
-  'aws-cdk-lib/aws-s3', 'aws-cdk-lib/aws-sns', 'aws-cdk-lib/custom-resources', 'aws-cdk-lib/cx-api',
-  'aws-cdk-lib/region-info', 'constructs',
-];
-
-/** A second copy of the library: its own modules (and so its own module state, if it had any). */
-function secondCopy(): typeof library {
-  const shared = new Map(SHARED_PACKAGES.map((name) => [name, jest.requireActual(name)]));
-  let copy: typeof library | undefined;
-  jest.isolateModules(() => {
-    for (const [name, module] of shared) jest.doMock(name, () => module);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    copy = require('../src');
-  });
-  for (const name of SHARED_PACKAGES) jest.dontMock(name);
-  return copy!;
-}
-
 test('the second copy is another copy: its classes are not the first one\'s', () => {
-  const copy = secondCopy();
+  const copy = secondCopyOfTheLibrary();
   expect(copy.PrivateLinkRoute).not.toBe(PrivateLinkRoute);
   expect(copy.AlbPrivateLinkRouter).not.toBe(AlbPrivateLinkRouter);
 });
@@ -41,7 +19,7 @@ test('the second copy is another copy: its classes are not the first one\'s', ()
 test('two copies of the library check their routes on one listener against each other', () => {
   const { stack, vpc } = consumerStack();
   const web = producer(stack, 'Web');
-  const copy = secondCopy();
+  const copy = secondCopyOfTheLibrary();
   const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/a', producerVpc: web.vpc, instances: web.instances, priority: 10 }] });
   expect(() => new copy.PrivateLinkRoute(stack, 'FromCopy', { listener: router.listener, vpc, path: '/b', priority: 10, producerVpc: web.vpc, instances: web.instances }))
     .toThrow(/^Test\/FromCopy: priority: route '\/b' asks for listener-rule priority 10, which route '\/a' \(Test\/Router\/a\) already has on the same listener/);
@@ -50,7 +28,7 @@ test('two copies of the library check their routes on one listener against each 
 test('a router of one copy sees the routes a second copy added to its listener first', () => {
   const { stack, vpc } = consumerStack();
   const web = producer(stack, 'Web');
-  const copy = secondCopy();
+  const copy = secondCopyOfTheLibrary();
   const router = new copy.AlbPrivateLinkRouter(stack, 'Router', { vpc });
   new PrivateLinkRoute(stack, 'Direct', { listener: router.listener, vpc, path: '/a', producerVpc: web.vpc, instances: web.instances });
   expect(() => router.addRoute({ path: '/a/', producerVpc: web.vpc, instances: web.instances }))
@@ -72,7 +50,7 @@ test('the registry is one construct per listener, a child of the stack under its
   const { stack, vpc } = consumerStack();
   const web = producer(stack, 'Web');
   const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
-  const copy = secondCopy();
+  const copy = secondCopyOfTheLibrary();
   const listenerKey = stack.resolve((router.listener.node.defaultChild as elbv2.CfnListener).logicalId);
   const registries = () => stack.node.children.filter((child) => child.node.id.startsWith('cdk-alb-privatelink-router.'));
   expect(registries().map((child) => child.node.id)).toEqual([routeRegistryIdOf(listenerKey)]);
@@ -112,7 +90,7 @@ test('a route a user makes shares the router\'s endpoint when given the router a
   expect(mine.privateLinkTargetGroup.node.path).toBe(`Test/Router/Mine/PrivateLink${Names.nodeUniqueId(api.node)}`);
   const sharing = new PrivateLinkRoute(stack, 'Sharing', { listener: router.listener, vpc, consumer: router, path: '/s', producer: api });
   expect(sharing.privateLinkTargetGroup).toBe(router.routes[0].privateLinkTargetGroup);
-  expect(router.connect(api)).toBe(sharing.privateLinkTargetGroup);
+  expect(router.addPrivateLinkTargetGroup(api)).toBe(sharing.privateLinkTargetGroup);
   expect(router.addRoute({ path: '/b', producer: api }).privateLinkTargetGroup).toBe(sharing.privateLinkTargetGroup);
 });
 

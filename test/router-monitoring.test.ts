@@ -1,4 +1,4 @@
-import { App, Duration, Names, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -310,7 +310,7 @@ describe('routes on one target group', () => {
     expect(Object.keys(alarmsOf(Template.fromStack(stack)))).toHaveLength(3);
   });
 
-  test('a route of its own to a router route\'s producer, on another port, has an endpoint and alarms of its own, named after it', () => {
+  test('a route of its own to a router route\'s producer, on another port, has an endpoint of its own, whose alarms are named after its target group', () => {
     const { stack, vpc } = consumerStack();
     const web = producer(stack, 'Web');
     const router = new AlbPrivateLinkRouter(stack, 'Router', {
@@ -323,9 +323,9 @@ describe('routes on one target group', () => {
     const standalone = new PrivateLinkRoute(stack, 'Other', { listener: router.listener, vpc, path: '/other', port: 9090, producer: first.producer });
     monitoring.monitorRoute(standalone);
     expect(standalone.privateLinkTargetGroup.node.scope).toBe(standalone);
-    const key = Names.nodeUniqueId(standalone.node);
+    const groupId = logicalId(stack, standalone.targetGroup);
     expect(monitoring.alarmsOf(standalone).map((alarm) => alarm.node.path)).toEqual(
-      ['NoHealthyEndpoint', 'NoHealthyTarget', 'ErrorRate'].map((alarm) => `Test/Monitoring/Route-${key}/${alarm}`));
+      ['NoHealthyEndpoint', 'NoHealthyTarget', 'ErrorRate'].map((alarm) => `Test/Monitoring/TargetGroup-${groupId}/${alarm}`));
     expect(monitoring.alarmsOf(first)[0].node.path).toBe('Test/Monitoring/Route-a/NoHealthyEndpoint');
   });
 });

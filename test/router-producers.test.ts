@@ -116,7 +116,7 @@ describe.each(KINDS)('a route to an %s producer', (kind) => {
     const { stack, vpc, api } = withProducer(kind);
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc });
     const consumer = new PrivateLinkConsumer(stack, 'Endpoints', { vpc });
-    const group = consumer.connect(api);
+    const group = consumer.addPrivateLinkTargetGroup(api);
     const route = new PrivateLinkRoute(stack, 'Route', { path: '/x', listener: router.listener, vpc, consumer, producer: api });
     expect(route.producer).toBe(api);
     expect(route.targetGroup).toBe(group.targetGroup);

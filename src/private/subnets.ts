@@ -136,6 +136,10 @@ export function selectedSubnets(where: string, prop: string, vpc: ec2.IVpc, sele
   if (subnets.length === 0) {
     throw new Error(`${where}: ${prop}: the selection picks no subnet in VPC '${vpc.node.path}'.`);
   }
+  const ofAnotherVpc = subnets.find((subnet) => subnet.node.scope instanceof ec2.Vpc && subnet.node.scope !== vpc);
+  if (ofAnotherVpc) {
+    throw new Error(`${where}: ${prop}: subnet '${ofAnotherVpc.node.path}' is in VPC '${ofAnotherVpc.node.scope!.node.path}', but these subnets must be in VPC '${vpc.node.path}'.`);
+  }
   if (otherVpc && otherVpc !== vpc) {
     const otherIds = [...otherVpc.publicSubnets, ...otherVpc.privateSubnets, ...otherVpc.isolatedSubnets].map((subnet) => subnet.subnetId);
     const foreign = subnets.find((subnet) => otherIds.includes(subnet.subnetId));
