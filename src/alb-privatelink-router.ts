@@ -3,8 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
+import { openToIpv6, validateIpAddressType, validateWebAclArn } from './private/front-door';
 import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
@@ -40,6 +42,7 @@ interface FrontDoor {
   readonly accessLogs: boolean;
   readonly internetFacing: boolean;
   readonly open: boolean;
+  readonly ipAddressType?: elbv2.IpAddressType;
 }
 
 /** Properties of an `AlbPrivateLinkRouter`. */
@@ -71,6 +74,28 @@ export interface AlbPrivateLinkRouterProps {
    * @default true
    */
   readonly open?: boolean;
+
+  /**
+   * The IP addresses the ALB takes clients on: IPv4 (`IPV4`), IPv4 and IPv6 (`DUAL_STACK`), or
+   * IPv6 and no public IPv4 (`DUAL_STACK_WITHOUT_PUBLIC_IPV4`, internet-facing only, which saves
+   * the charge for the ALB's public IPv4 addresses). Dual-stack needs subnets with IPv6 CIDR
+   * blocks (synthesis fails otherwise), and with `open` the listeners admit any IPv6 address as
+   * well. Behind the ALB everything stays IPv4: the endpoints and their target groups.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html
+   * @default elbv2.IpAddressType.IPV4
+   */
+  readonly ipAddressType?: elbv2.IpAddressType;
+
+  /**
+   * The ARN of a regional AWS WAF web ACL to protect the ALB with: the router associates it
+   * (`AWS::WAFv2::WebACLAssociation`) once the ALB exists. A CloudFront (global) web ACL, a
+   * malformed ARN or one in another Region fails synthesis, where the ARN can be read.
+   *
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 
   /**
    * The port of the listener.
@@ -239,6 +264,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   /** The HTTP listener on port 80 that redirects every request to HTTPS, if there is one. */
   public readonly httpRedirectListener?: elbv2.ApplicationListener;
 
+  /** The association of `webAclArn` with the ALB, if any. */
+  public readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
+
   /** The bucket the ALB writes access logs to: `accessLogsBucket` or the one created, if any. */
   public readonly accessLogsBucket?: s3.IBucket;
 
@@ -288,7 +316,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     const loadBalancerSubnets = props.loadBalancerSubnets ?? (front.internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {});
     this.loadBalancerAvailabilityZones = props.vpc.selectSubnets(loadBalancerSubnets).availabilityZones;
     validateLoadBalancerZones(this, this.loadBalancerAvailabilityZones);
+    validateIpAddressType(this, front.ipAddressType, front.internetFacing, props.vpc.selectSubnets(loadBalancerSubnets).subnets);
     this.loadBalancer = this.createLoadBalancer(props, front, loadBalancerSubnets, securityGroup);
+    if (props.webAclArn !== undefined) {
+      this.webAclAssociation = this.associateWebAcl(props.webAclArn);
+    }
     if (front.accessLogs) {
       this.accessLogsBucket = this.writeAccessLogs(props);
     }
@@ -400,7 +432,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     if (internetFacing && props.loadBalancerSubnets === undefined && props.vpc.publicSubnets.length === 0) {
       throw new Error(`${this.node.path}: internetFacing: an internet-facing ALB needs public subnets, and VPC '${props.vpc.node.path}' has none; add public subnets, choose loadBalancerSubnets, or set internetFacing: false.`);
     }
-    return { https, listenerPort, redirectHttp, accessLogs, internetFacing, open: props.open ?? true };
+    validateWebAclArn(this, props.webAclArn);
+    return { https, listenerPort, redirectHttp, accessLogs, internetFacing, open: props.open ?? true, ipAddressType: props.ipAddressType };
   }
 
   /** The Application Load Balancer, in `subnets`, with the ALB's security group. */
@@ -413,6 +446,21 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
       securityGroup,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
+      ipAddressType: front.ipAddressType,
+    });
+  }
+
+  /**
+   * Associates the web ACL with the ALB; the reference to the ALB makes CloudFormation wait for
+   * it. A changed ARN replaces the association: the new one is made first (taking the ALB over
+   * from the old web ACL), and deleting the old one then disassociates nothing, as CloudFormation
+   * disassociates only a web ACL that still matches (the WAFv2 resource provider's DeleteHandler,
+   * aws-cloudformation/aws-cloudformation-resource-providers-wafv2).
+   */
+  private associateWebAcl(webAclArn: string): wafv2.CfnWebACLAssociation {
+    return new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.loadBalancer.loadBalancerArn,
+      webAclArn,
     });
   }
 
@@ -427,7 +475,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   private addListener(props: AlbPrivateLinkRouterProps, front: FrontDoor): elbv2.ApplicationListener {
     // The same construct ID either way: turning HTTPS on updates the listener in place, so the
     // route rules that refer to it stay.
-    return this.loadBalancer.addListener('Listener', {
+    const listener = this.loadBalancer.addListener('Listener', {
       port: front.listenerPort,
       protocol: front.https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
       certificates: props.certificates,
@@ -438,6 +486,10 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
         messageBody: 'No route matches this path.',
       }),
     });
+    if (front.open) {
+      openToIpv6(listener, front.ipAddressType, front.listenerPort);
+    }
+    return listener;
   }
 
   /** The HTTP listener on port 80 that redirects every request to HTTPS on the listener's port. */
@@ -451,6 +503,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     // Turning HTTPS on moves the listener from port 80 to 443; the redirect may take port 80
     // only after that (ELB answers DuplicateListener otherwise).
     redirect.node.addDependency(this.listener);
+    if (front.open) {
+      openToIpv6(redirect, front.ipAddressType, HTTP_PORT);
+    }
     return redirect;
   }
 

@@ -25,10 +25,11 @@ export function consumerStack(options: ConsumerStackOptions = {}): { stack: Stac
   return { stack, vpc: consumerVpc(stack, 'Consumer', options.maxAzs ?? 2) };
 }
 
-/** A consumer VPC: public subnets for the ALB and isolated ones for the endpoints, in `maxAzs` zones. */
-export function consumerVpc(stack: Stack, id: string, maxAzs: number): ec2.Vpc {
+/** A consumer VPC: public subnets for the ALB and isolated ones for the endpoints, in `maxAzs` zones; dual-stack with `ipProtocol`. */
+export function consumerVpc(stack: Stack, id: string, maxAzs: number, ipProtocol?: ec2.IpProtocol): ec2.Vpc {
   return new ec2.Vpc(stack, id, {
     maxAzs,
+    ipProtocol,
     natGateways: 0,
     subnetConfiguration: [
       { name: 'public', subnetType: ec2.SubnetType.PUBLIC },

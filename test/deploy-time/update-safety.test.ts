@@ -1,6 +1,7 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouterMonitoring } from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
@@ -32,6 +33,8 @@ interface AppSpec {
   readonly router?: Omit<AlbPrivateLinkRouterProps, 'vpc' | 'routes'>;
   /** Whether a RouterMonitoring watches the router. */
   readonly monitored?: boolean;
+  /** Whether the consumer VPC has IPv6 too. */
+  readonly dualStackVpc?: boolean;
 }
 
 const BASE: RouteSpec[] = [
@@ -54,7 +57,7 @@ function edgeStack(): Stack {
 /** The template of a stack with a consumer VPC, three producer VPCs of two instances each, and a router. */
 function templateOf(spec: AppSpec): Record<string, any> {
   const stack = edgeStack();
-  const vpc = consumerVpc(stack, 'Consumer', 3);
+  const vpc = consumerVpc(stack, 'Consumer', 3, spec.dualStackVpc ? ec2.IpProtocol.DUAL_STACK : undefined);
   const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
   const router = new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
@@ -119,7 +122,7 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   if (router !== 'Router') return 'other';
   // The endpoint and target groups that the routes naming one producer share.
   if (child.startsWith('PrivateLink')) return 'shared';
-  return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket'].includes(child) ? 'router' : child;
+  return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket', 'WebAclAssociation'].includes(child) ? 'router' : child;
 }
 
 /**
@@ -343,6 +346,37 @@ describe.each(EDITS)('$edit', ({ after: spec, changes: expected }) => {
 
   test('never replaces a listener rule, so none is ever recreated at its own priority', () => {
     expect(changes.filter((c) => c.type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && c.change === 'replace')).toEqual([]);
+  });
+});
+
+describe('the front door: a web ACL and IPv6 clients, turned on, changed and off', () => {
+  const webAclArn = (name: string) => `arn:aws:wafv2:${ENV.region}:${ENV.account}:regional/webacl/${name}/a1b2c3d4-5678-90ab-cdef-0123456789ab`;
+  const withAcl = templateOf({ routes: BASE, router: { webAclArn: webAclArn('edge') } });
+
+  test('a web ACL adds its association only, and removing it removes only that', () => {
+    expect(summaryOf(changesOf(before, withAcl))).toEqual(['router create WAFv2::WebACLAssociation']);
+    expect(summaryOf(changesOf(withAcl, before))).toEqual(['router remove WAFv2::WebACLAssociation']);
+  });
+
+  test('another web ACL replaces the association only (CloudFormation makes the new one first)', () => {
+    const other = templateOf({ routes: BASE, router: { webAclArn: webAclArn('stricter') } });
+    expect(summaryOf(changesOf(withAcl, other))).toEqual(['router replace WAFv2::WebACLAssociation']);
+  });
+
+  const dualStack = (ipAddressType?: elbv2.IpAddressType) => templateOf({ routes: BASE, dualStackVpc: true, router: { ipAddressType } });
+  const ipv4Only = dualStack();
+  const dual = dualStack(elbv2.IpAddressType.DUAL_STACK);
+  const withoutPublicIpv4 = dualStack(elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4);
+
+  test('IPv6 clients on or off update the ALB and its security group in place, and nothing else', () => {
+    const inPlace = ['router update EC2::SecurityGroup', 'router update ElasticLoadBalancingV2::LoadBalancer'];
+    expect(summaryOf(changesOf(ipv4Only, dual))).toEqual(inPlace);
+    expect(summaryOf(changesOf(dual, ipv4Only))).toEqual(inPlace);
+  });
+
+  test('dropping the public IPv4 addresses, and taking them back, updates the ALB only', () => {
+    expect(summaryOf(changesOf(dual, withoutPublicIpv4))).toEqual(['router update ElasticLoadBalancingV2::LoadBalancer']);
+    expect(summaryOf(changesOf(withoutPublicIpv4, dual))).toEqual(['router update ElasticLoadBalancingV2::LoadBalancer']);
   });
 });
 

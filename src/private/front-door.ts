@@ -1,0 +1,103 @@
+import { Annotations, FeatureFlags, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { IConstruct } from 'constructs';
+
+/**
+ * A WAFv2 web ACL's ARN: `arn:<partition>:wafv2:<region>:<account>:<scope>/webacl/<name>/<id>`,
+ * scope `regional` or `global` (CloudFront).
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awswafv2.html#awswafv2-resources-for-iam-policies
+ */
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):(\d{12}):(regional|global)\/webacl\/([\w-]{1,128})\/([a-f0-9-]{1,128})$/;
+
+/**
+ * Throws for a web ACL an ALB cannot use: a malformed ARN, a CloudFront (global) one, or one in
+ * another Region, where each can be known at synth time (a literal ARN, or the ARN of a web ACL
+ * of the stack).
+ *
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+ */
+export function validateWebAclArn(scope: IConstruct, webAclArn: string | undefined): void {
+  if (webAclArn === undefined) return;
+  const where = scope.node.path;
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(webAclArn)) {
+    const webAcl = webAclOfStack(stack, webAclArn);
+    if (webAcl && !Token.isUnresolved(webAcl.scope) && webAcl.scope !== 'REGIONAL') {
+      throw new Error(`${where}: webAclArn: web ACL '${webAcl.node.path}' has scope ${webAcl.scope}, for CloudFront; an ALB takes a web ACL of scope REGIONAL in its own Region.`);
+    }
+    return;
+  }
+  const match = WEB_ACL_ARN.exec(webAclArn);
+  if (!match) {
+    throw new Error(`${where}: webAclArn: '${webAclArn}' is not the ARN of a WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).`);
+  }
+  const [, region, , arnScope] = match;
+  if (arnScope === 'global') {
+    throw new Error(`${where}: webAclArn: '${webAclArn}' is a global web ACL, for CloudFront; an ALB takes a regional one (…:regional/webacl/…) in its own Region.`);
+  }
+  if (!Token.isUnresolved(stack.region) && region !== stack.region) {
+    throw new Error(`${where}: webAclArn: the web ACL is in ${region}, the ALB in ${stack.region}; a regional web ACL protects resources of its own Region only.`);
+  }
+}
+
+/** The `CfnWebACL` of `stack` whose ARN `arn` refers to, if any. */
+function webAclOfStack(stack: Stack, arn: string): wafv2.CfnWebACL | undefined {
+  const resolved = stack.resolve(arn);
+  const logicalId = resolved?.['Fn::GetAtt']?.[1] === 'Arn' ? resolved['Fn::GetAtt'][0] : undefined;
+  return logicalId === undefined ? undefined : stack.node.findAll()
+    .find((construct): construct is wafv2.CfnWebACL => construct instanceof wafv2.CfnWebACL && stack.resolve(construct.logicalId) === logicalId);
+}
+
+/** Whether ALB takes IPv6 clients with `type`. */
+export function isDualStack(type: elbv2.IpAddressType | undefined): boolean {
+  return type === elbv2.IpAddressType.DUAL_STACK || type === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4;
+}
+
+/**
+ * Throws for an IP address type the ALB cannot have: without public IPv4 only when
+ * internet-facing, and dual-stack only in subnets with IPv6 CIDR blocks. Subnets not defined in
+ * the app are warned of: their IPv6 blocks cannot be seen.
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html
+ */
+export function validateIpAddressType(scope: IConstruct, type: elbv2.IpAddressType | undefined, internetFacing: boolean,
+  subnets: ec2.ISubnet[]): void {
+  if (!isDualStack(type)) return;
+  const where = scope.node.path;
+  if (type === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 && !internetFacing) {
+    throw new Error(`${where}: ipAddressType: DUAL_STACK_WITHOUT_PUBLIC_IPV4 is for an internet-facing ALB (an internal one has no public IPv4 addresses to leave out); use DUAL_STACK, or internetFacing: true.`);
+  }
+  const blocksOf = subnets.map((subnet) => {
+    const cfnSubnet = subnet.node.defaultChild;
+    return cfnSubnet instanceof ec2.CfnSubnet
+      ? cfnSubnet.ipv6CidrBlock !== undefined || cfnSubnet.ipv6IpamPoolId !== undefined || cfnSubnet.ipv6Native === true
+      : undefined;
+  });
+  const withoutIpv6 = subnets.find((_, index) => blocksOf[index] === false);
+  if (withoutIpv6) {
+    const name = Object.entries(elbv2.IpAddressType).find(([, value]) => value === type)?.[0];
+    throw new Error(`${where}: ipAddressType: ${name} needs subnets with IPv6 CIDR blocks, and subnet '${withoutIpv6.node.path}' of the ALB has none; give the VPC IPv6 (ipProtocol: ec2.IpProtocol.DUAL_STACK), or leave ipAddressType out.`);
+  }
+  if (blocksOf.includes(undefined)) {
+    Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:ipv6Unknown',
+      `${where}: ipAddressType: cannot tell at synth time whether the ALB's subnets have IPv6 CIDR blocks (they are not defined in the app); a dual-stack ALB in a subnet without one fails to deploy.`);
+  }
+}
+
+/**
+ * Opens `listener` to any IPv6 address, where aws-cdk-lib does not: it does for DUAL_STACK, and
+ * for DUAL_STACK_WITHOUT_PUBLIC_IPV4 only with a feature flag. Its own rule has its own
+ * description, so adding one beside it would be a duplicate rule, which EC2 refuses.
+ */
+export function openToIpv6(listener: elbv2.ApplicationListener, type: elbv2.IpAddressType | undefined, port: number): void {
+  const cdkOpensIt = type === elbv2.IpAddressType.DUAL_STACK
+    || (type === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4
+      && FeatureFlags.of(listener).isEnabled(cxapi.ALB_DUALSTACK_WITHOUT_PUBLIC_IPV4_SECURITY_GROUP_RULES_DEFAULT));
+  if (isDualStack(type) && !cdkOpensIt) {
+    listener.connections.allowDefaultPortFrom(ec2.Peer.anyIpv6(), `Allow from anyone on port ${port}`);
+  }
+}
