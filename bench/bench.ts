@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Measurement } from './measure';
 import { billedUnitsOf, formatUsd, HOURLY_PRICES, HOURS_PER_MONTH, monthlyCostOf } from './prices';
 import { buildServicesInOneVpc, CONSUMER_STACK_ID, Implementation, Layout, Publishing, SERVICES_STACK_ID } from './scenarios';
@@ -103,18 +104,18 @@ console.log(table(['producers', 'routes', 'synth time', 'consumer stack resource
 const longest = results.reduce((a, b) => (b.criticalPathSeconds > a.criticalPathSeconds ? b : a));
 console.log(`\nLongest critical path (${longest.implementation}, ${longest.layout}, ${longest.routes} routes): ${longest.criticalPathChain.join(' → ')}`);
 
-/** What routing `services` services of one VPC costs, published as `publishing` says. */
-function servicesInOneVpc(services: number, publishing: Publishing) {
+/** What routing `services` services of one VPC costs, published as `publishing` says, with an ALB of `ipAddressType`. */
+function servicesInOneVpc(services: number, publishing: Publishing, ipAddressType?: elbv2.IpAddressType) {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
-    const assembly = buildServicesInOneVpc(services, publishing, outdir).synth();
+    const assembly = buildServicesInOneVpc(services, publishing, outdir, ipAddressType).synth();
     const templates = assembly.stacks.map((stack) => stack.template);
     const resourcesOf = (id: string) => Object.values<any>(assembly.getStackByName(id).template.Resources);
     const resources = [...resourcesOf(CONSUMER_STACK_ID), ...resourcesOf(SERVICES_STACK_ID)];
     const count = (type: string) => resources.filter((resource) => resource.Type === type).length;
     return {
       services,
-      publishing,
+      publishing: ipAddressType === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 ? `${publishing}, ALB without public IPv4` : publishing,
       loadBalancers: count('AWS::ElasticLoadBalancingV2::LoadBalancer') - 1,
       listeners: resources.filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::Listener'
         && resource.Metadata?.['aws:cdk:path']?.startsWith(`${SERVICES_STACK_ID}/`)).length,
@@ -131,11 +132,12 @@ function servicesInOneVpc(services: number, publishing: Publishing) {
   }
 }
 
-console.log(`\nServices in one VPC, each on a port of its own: one producer serving every port (\`addPort\`) or a producer each. Fixed monthly cost of the routing (ALB with its public IPv4 addresses, NLBs, interface endpoints per zone) at the list prices in bench/prices.ts, ${HOURS_PER_MONTH} hours:\n`);
+console.log(`\nServices in one VPC, each on a port of its own: one producer serving every port (\`addPort\`) or a producer each, and one producer behind an ALB without public IPv4 (\`DUAL_STACK_WITHOUT_PUBLIC_IPV4\`). Fixed monthly cost of the routing (ALB, its public IPv4 addresses where it has them, NLBs, interface endpoints per zone) at the list prices in bench/prices.ts, ${HOURS_PER_MONTH} hours:\n`);
 const costRows = SERVICES.flatMap((services) => {
   const each = servicesInOneVpc(services, 'a producer each');
   const one = servicesInOneVpc(services, 'one producer');
-  return [each, one].map((measured) => [
+  const withoutPublicIpv4 = servicesInOneVpc(services, 'one producer', elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4);
+  return [each, one, withoutPublicIpv4].map((measured) => [
     measured.services,
     measured.publishing,
     measured.loadBalancers,

@@ -76,12 +76,13 @@ export function monthlyOf(price: Price, count = 1): number {
 
 /**
  * The billed units of a router and `producers` producers of its own, each reached by one
- * interface endpoint, with the ALB and the endpoints in `zones` Availability Zones.
+ * interface endpoint, with the ALB and the endpoints in `zones` Availability Zones; without
+ * public IPv4 addresses when the ALB is `DUAL_STACK_WITHOUT_PUBLIC_IPV4`.
  */
-export function routerUnits(producers: number, zones = 2): BilledUnits {
+export function routerUnits(producers: number, zones = 2, publicIpv4 = true): BilledUnits {
   return {
     applicationLoadBalancer: 1,
-    publicIpv4Address: zones,
+    publicIpv4Address: publicIpv4 ? zones : 0,
     networkLoadBalancer: producers,
     interfaceEndpointZone: zones * producers,
   };
@@ -89,7 +90,8 @@ export function routerUnits(producers: number, zones = 2): BilledUnits {
 
 /**
  * The billed units in CloudFormation templates: load balancers by type, interface endpoints by
- * their subnets (one billed zone each), and an internet-facing ALB's public address per subnet.
+ * their subnets (one billed zone each), and an internet-facing ALB's public address per subnet
+ * (none without public IPv4).
  */
 export function billedUnitsOf(templates: Array<Record<string, any>>): BilledUnits {
   const resources = templates.flatMap((template) => Object.values<any>(template.Resources ?? {}));
@@ -102,7 +104,7 @@ export function billedUnitsOf(templates: Array<Record<string, any>>): BilledUnit
       .filter((resource) => resource.Type === 'AWS::EC2::VPCEndpoint' && resource.Properties.VpcEndpointType === 'Interface')
       .reduce((sum, resource) => sum + resource.Properties.SubnetIds.length, 0),
     publicIpv4Address: albs
-      .filter((resource) => resource.Properties.Scheme === 'internet-facing')
+      .filter((resource) => resource.Properties.Scheme === 'internet-facing' && resource.Properties.IpAddressType !== 'dualstack-without-public-ipv4')
       .reduce((sum, resource) => sum + resource.Properties.Subnets.length, 0),
   };
 }

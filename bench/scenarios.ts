@@ -58,10 +58,14 @@ export const SERVICES_STACK_ID = 'Services';
  * An app whose router routes `/service<index>` to `services` services in one VPC of a stack of
  * their own, each a web server on a port of its own (8000 + index), published as `publishing` says.
  */
-export function buildServicesInOneVpc(services: number, publishing: Publishing, outdir?: string): App {
+export function buildServicesInOneVpc(services: number, publishing: Publishing, outdir?: string, ipAddressType?: elbv2.IpAddressType): App {
   const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true } });
   const consumer = new Stack(app, CONSUMER_STACK_ID);
-  const router = new AlbPrivateLinkRouter(consumer, 'Router', { vpc: consumerVpc(consumer, 'Vpc', '10.0.0.0/16') });
+  const dualStack = ipAddressType !== undefined && ipAddressType !== elbv2.IpAddressType.IPV4;
+  const router = new AlbPrivateLinkRouter(consumer, 'Router', {
+    vpc: consumerVpc(consumer, 'Vpc', '10.0.0.0/16', dualStack ? ec2.IpProtocol.DUAL_STACK : undefined),
+    ipAddressType,
+  });
   const scope = new Stack(app, SERVICES_STACK_ID);
   const vpc = isolatedVpc(scope, 'Vpc', '10.1.0.0/16');
   const securityGroup = webServerSecurityGroup(scope, 'WebServerSecurityGroup', vpc);

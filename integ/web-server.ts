@@ -103,9 +103,10 @@ export function isolatedVpc(scope: Construct, id: string, cidr: string): ec2.Vpc
 }
 
 /** A consumer VPC: public subnets for the ALB, isolated ones for the endpoints. */
-export function consumerVpc(scope: Construct, id: string, cidr: string): ec2.Vpc {
+export function consumerVpc(scope: Construct, id: string, cidr: string, ipProtocol?: ec2.IpProtocol): ec2.Vpc {
   return withoutFlowLogs(new ec2.Vpc(scope, id, {
     ipAddresses: ec2.IpAddresses.cidr(cidr),
+    ipProtocol,
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [

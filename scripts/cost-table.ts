@@ -20,6 +20,7 @@ const table = (header: string[], rows: string[][]) =>
   [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
 const router = monthlyCostOf(routerUnits(0, ZONES));
+const routerWithoutPublicIpv4 = monthlyCostOf(routerUnits(0, ZONES, false));
 const producerAndEndpoint = monthlyCostOf(routerUnits(1, ZONES)) - router;
 /** What a GB through a route costs where bytes are what the capacity units bill (1 GB an hour is one unit). */
 const perGigabyte = USAGE.interfaceEndpointData.usd + USAGE.applicationLoadBalancerCapacity.usd + USAGE.networkLoadBalancerCapacity.usd;
@@ -29,6 +30,8 @@ const sharedProducers = (routes: number) => monthlyCostOf(routerUnits(Math.ceil(
 function costTable(): string {
   const perRoute = table(['part', 'billed by the hour', 'a month'], [
     [`the router: an internet-facing ALB in ${ZONES} zones`, `ALB ${rate(HOURLY.applicationLoadBalancer)}, ${ZONES} public IPv4 addresses ${rate(HOURLY.publicIpv4Address)} each`, usd(router)],
+    [`the router with public IPv6 only (\`ipAddressType: DUAL_STACK_WITHOUT_PUBLIC_IPV4\`): no public IPv4 address, ${usd(router - routerWithoutPublicIpv4)} less`,
+      `ALB ${rate(HOURLY.applicationLoadBalancer)}`, usd(routerWithoutPublicIpv4)],
     [`a route that reaches a producer no other route reaches: its NLB, and an interface endpoint in ${ZONES} zones`,
       `NLB ${rate(HOURLY.networkLoadBalancer)}, endpoint ${rate(HOURLY.interfaceEndpointZone)} per zone`, usd(producerAndEndpoint)],
     ['a route to a producer, or a port of one, that another route reaches already', 'nothing', usd(0)],

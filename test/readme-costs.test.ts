@@ -1,9 +1,13 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { consumerVpc } from './fixtures';
 import { billedUnitsOf, monthlyCostOf, routerUnits } from '../bench/prices';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
+import { AlbPrivateLinkRouter } from '../src';
 
 /*
  * The cost figures the README states, recomputed from the price table the benchmark uses
@@ -31,4 +35,17 @@ test('the cost of ten services behind one producer or ten matches the price tabl
 test('the benchmark counts the billed units of a template as the cost model does', () => {
   const example = new ThreeVpcExampleStack(new App(), 'Example');
   expect(billedUnitsOf([Template.fromStack(example).toJSON()])).toEqual(routerUnits(2));
+});
+
+test('an ALB without public IPv4 is billed for no public address, as the cost table says', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc: consumerVpc(stack, 'Consumer', 2, ec2.IpProtocol.DUAL_STACK),
+    ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4,
+  });
+  expect(billedUnitsOf([Template.fromStack(stack).toJSON()])).toEqual(routerUnits(0, 2, false));
+  const saving = monthlyCostOf(routerUnits(0)) - monthlyCostOf(routerUnits(0, 2, false));
+  expect(saving).toBeGreaterThan(0);
+  expect(README).toContain(`no public IPv4 address, $${saving.toFixed(2)} less`);
 });

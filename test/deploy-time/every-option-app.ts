@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { AlbPrivateLinkRouter, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouterMonitoring } from '../../src';
 import { consumerVpc, producer } from '../fixtures';
 
@@ -23,10 +24,10 @@ function zoneContext(): Record<string, string[]> {
  * An app that uses every option the library has, in the shapes users combine them: a services
  * stack whose producer serves three ports (instances, an internal ALB of the team's own, Fargate
  * tasks), a producer in another Region, and an edge stack whose HTTPS router reaches them by path
- * and host, with access logs, deletion protection, an import by service name and monitoring. For
- * cfn-lint and for reviews of the templates against the AWS documentation: synthesised only,
- * never deployed (its servers and tasks serve nothing, and its isolated tasks could not pull
- * their image).
+ * and host, with access logs, deletion protection, a WAF web ACL, IPv6 clients, an import by
+ * service name and monitoring. For cfn-lint and for reviews of the templates against the AWS
+ * documentation: synthesised only, never deployed (its servers and tasks serve nothing, and its
+ * isolated tasks could not pull their image).
  */
 export function everyOptionApp(outdir?: string): App {
   const app = new App({ outdir, context: zoneContext() });
@@ -70,8 +71,22 @@ export function everyOptionApp(outdir?: string): App {
   });
 
   const edge = new Stack(app, 'EveryOptionEdge', { env: home, crossRegionReferences: true });
+  const webAcl = new wafv2.CfnWebACL(edge, 'WebAcl', {
+    scope: 'REGIONAL',
+    defaultAction: { allow: {} },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'every-option', sampledRequestsEnabled: true },
+    rules: [{
+      name: 'common',
+      priority: 0,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'common', sampledRequestsEnabled: true },
+    }],
+  });
   const router = new AlbPrivateLinkRouter(edge, 'Router', {
-    vpc: consumerVpc(edge, 'Vpc', 3),
+    vpc: consumerVpc(edge, 'Vpc', 3, ec2.IpProtocol.DUAL_STACK),
+    ipAddressType: elbv2.IpAddressType.DUAL_STACK,
+    webAclArn: webAcl.attrArn,
     certificates: [elbv2.ListenerCertificate.fromArn(`arn:aws:acm:${home.region}:${ACCOUNT}:certificate/0123abcd-0123-4567-89ab-0123456789ab`)],
     sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
     accessLogs: true,
