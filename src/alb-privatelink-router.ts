@@ -1,12 +1,15 @@
 import { Annotations, Duration, FeatureFlags, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { openToIpv6, validateIpAddressType, validateWebAclArn } from './private/front-door';
+import { isDualStack, openToIpv6, validateDomain, validateIpAddressType, validateWebAclArn } from './private/front-door';
 import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
@@ -66,7 +69,7 @@ export interface AlbPrivateLinkRouterProps {
   readonly internetFacing?: boolean;
 
   /**
-   * Whether the listener, and the HTTP listener that redirects to it, admit any IPv4 address on
+   * Whether the listener, and the HTTP listener that redirects to it, admit any IPv4 (and, dual-stack, IPv6) address on
    * their ports. With `false` nothing may connect until you allow it:
    * `router.connections.allowDefaultPortFrom(peer)` for the listener port, and
    * `router.connections.allowFrom(peer, ec2.Port.tcp(80))` for the redirect.
@@ -74,6 +77,29 @@ export interface AlbPrivateLinkRouterProps {
    * @default true
    */
   readonly open?: boolean;
+
+  /**
+   * The name the router answers to, for example `shop.example.com`: with `domainZone`, the router
+   * requests an ACM certificate for it, validated by DNS in that zone, makes the listener HTTPS
+   * with it (and the redirect from HTTP, as with `certificates`), and adds an alias `A` record
+   * for it pointing at the ALB, and an `AAAA` record with a dual-stack `ipAddressType`. With
+   * `certificates` too, the name's certificate is the default one and the given ones are chosen
+   * by SNI. At most 64 characters, the limit of a certificate's first name.
+   *
+   * @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+   * @see https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html
+   * @default - no name: the ALB's own DNS name only
+   */
+  readonly domainName?: string;
+
+  /**
+   * The public hosted zone of `domainName`, where its certificate is validated and its records
+   * go. It must be a zone that public DNS delegates to, or the certificate never validates and
+   * the deployment waits for it.
+   *
+   * @default - none; needed with `domainName`
+   */
+  readonly domainZone?: route53.IHostedZone;
 
   /**
    * The IP addresses the ALB takes clients on: IPv4 (`IPV4`), IPv4 and IPv6 (`DUAL_STACK`), or
@@ -264,6 +290,15 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   /** The HTTP listener on port 80 that redirects every request to HTTPS, if there is one. */
   public readonly httpRedirectListener?: elbv2.ApplicationListener;
 
+  /** The certificate made for `domainName`, if any. */
+  public readonly certificate?: acm.ICertificate;
+
+  /** The alias `A` record of `domainName`, pointing at the ALB, if any. */
+  public readonly aliasRecord?: route53.ARecord;
+
+  /** The alias `AAAA` record of `domainName`, for a dual-stack ALB, if any. */
+  public readonly ipv6AliasRecord?: route53.AaaaRecord;
+
   /** The association of `webAclArn` with the ALB, if any. */
   public readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
 
@@ -323,6 +358,13 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     }
     if (front.accessLogs) {
       this.accessLogsBucket = this.writeAccessLogs(props);
+    }
+    if (props.domainName !== undefined && props.domainZone !== undefined) {
+      this.certificate = this.requestCertificate(props.domainName, props.domainZone);
+      this.aliasRecord = new route53.ARecord(this, 'AliasRecord', this.aliasRecordProps(props.domainName, props.domainZone));
+      if (isDualStack(front.ipAddressType)) {
+        this.ipv6AliasRecord = new route53.AaaaRecord(this, 'Ipv6AliasRecord', this.aliasRecordProps(props.domainName, props.domainZone));
+      }
     }
     this.listener = this.addListener(props, front);
     if (front.redirectHttp) {
@@ -478,7 +520,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     const listener = this.loadBalancer.addListener('Listener', {
       port: front.listenerPort,
       protocol: front.https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: props.certificates,
+      // The domain's certificate is the default one; the others are chosen by SNI.
+      certificates: front.https ? [
+        ...(this.certificate ? [elbv2.ListenerCertificate.fromCertificateManager(this.certificate)] : []),
+        ...(props.certificates ?? []),
+      ] : undefined,
       sslPolicy: front.https ? props.sslPolicy ?? this.defaultSslPolicy() : undefined,
       open: front.open,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, {
@@ -490,6 +536,26 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
       openToIpv6(listener, front.ipAddressType, front.listenerPort);
     }
     return listener;
+  }
+
+  /** The DNS-validated certificate for `domainName`, in the stack's Region, the ALB's. */
+  private requestCertificate(domainName: string, domainZone: route53.IHostedZone): acm.Certificate {
+    return new acm.Certificate(this, 'Certificate', {
+      domainName,
+      validation: acm.CertificateValidation.fromDns(domainZone),
+    });
+  }
+
+  /**
+   * An alias record of `domainName` pointing at the ALB. Named by a fixed ID, so that it stays
+   * as routes come and go.
+   */
+  private aliasRecordProps(domainName: string, zone: route53.IHostedZone): route53.ARecordProps {
+    return {
+      zone,
+      recordName: domainName,
+      target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+    };
   }
 
   /** The HTTP listener on port 80 that redirects every request to HTTPS on the listener's port. */
@@ -555,21 +621,23 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     return FeatureFlags.of(this).isEnabled(cxapi.ELB_USE_POST_QUANTUM_TLS_POLICY) ? undefined : elbv2.SslPolicy.RECOMMENDED_TLS;
   }
 
-  /** Checks the HTTPS props; returns whether the listener is HTTPS. */
+  /** Checks the HTTPS props; returns whether the listener is HTTPS: with certificates, or a domain name. */
   private validateHttps(props: AlbPrivateLinkRouterProps): boolean {
-    if (props.certificates === undefined) {
+    validateDomain(this, props.domainName, props.domainZone);
+    if (props.certificates?.length === 0) {
+      throw new Error(`${this.node.path}: certificates: is empty; give at least one certificate for an HTTPS listener, or leave certificates out.`);
+    }
+    const count = (props.certificates?.length ?? 0) + (props.domainName !== undefined ? 1 : 0);
+    if (count === 0) {
       if (props.sslPolicy !== undefined) {
-        throw new Error(`${this.node.path}: sslPolicy: is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out.`);
+        throw new Error(`${this.node.path}: sslPolicy: is set without certificates or domainName; give one of them for an HTTPS listener, or leave sslPolicy out.`);
       }
       if (props.redirectHttp) {
-        throw new Error(`${this.node.path}: redirectHttp: is true without certificates, so there is no HTTPS listener to redirect to; give certificates, or leave redirectHttp out.`);
+        throw new Error(`${this.node.path}: redirectHttp: is true without certificates or domainName, so there is no HTTPS listener to redirect to; give one of them, or leave redirectHttp out.`);
       }
       return false;
     }
-    if (props.certificates.length === 0) {
-      throw new Error(`${this.node.path}: certificates: is empty; give at least one certificate for an HTTPS listener, or leave certificates out for HTTP.`);
-    }
-    warnOfCertificateQuota(this, props.certificates.length);
+    warnOfCertificateQuota(this, count);
     return true;
   }
 

@@ -1,8 +1,9 @@
 // The router's front door beyond routing: a WAF web ACL on the ALB, and IPv6 clients.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { consumerVpc, expectLeastPrivilege, logicalId, producer, securityGroupRules } from './fixtures';
@@ -17,6 +18,8 @@ interface BuildOptions {
   readonly dualStackVpc?: boolean;
   readonly agnostic?: boolean;
   readonly context?: Record<string, unknown>;
+  /** Give the router the public zone example.com as domainZone. */
+  readonly zone?: boolean;
 }
 
 /** A router with one route in a stack of eu-west-1 (or environment-agnostic), in an IPv4 or dual-stack VPC. */
@@ -25,7 +28,10 @@ function build(props: Partial<AlbPrivateLinkRouterProps> = {}, options: BuildOpt
   const stack = new Stack(app, 'Test', options.agnostic ? {} : { env: ENV });
   const vpc = consumerVpc(stack, 'Consumer', 2, options.dualStackVpc ? ec2.IpProtocol.DUAL_STACK : undefined);
   const web = producer(stack, 'Web');
-  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/web', producerVpc: web.vpc, instances: web.instances }], ...props });
+  const domainZone = options.zone
+    ? route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' })
+    : undefined;
+  const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/web', producerVpc: web.vpc, instances: web.instances }], domainZone, ...props });
   return { stack, vpc, router };
 }
 
@@ -160,5 +166,56 @@ describe('ipAddressType', () => {
     });
     new AlbPrivateLinkRouter(stack, 'Router', { vpc, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
     Annotations.fromStack(stack).hasWarning('/Test/Router', Match.stringLikeRegexp('ipAddressType: cannot tell at synth time whether the ALB\'s subnets have IPv6 CIDR blocks'));
+  });
+});
+
+describe('domainName and domainZone', () => {
+  const zoneOf = (stack: Stack) => route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+
+  test('request a DNS-validated certificate, make the listener HTTPS with it, and point an alias A record at the ALB', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), domainName: 'shop.example.com', domainZone: zoneOf(stack) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'shop.example.com', ValidationMethod: 'DNS' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: { Ref: stack.resolve((router.certificate!.node.defaultChild as CfnElement).logicalId) } }],
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'shop.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'AAAA' }, 0);
+    expect(router.httpRedirectListener).toBeDefined();
+    expect(router.aliasRecord).toBeDefined();
+  });
+
+  test('with a dual-stack ALB add an alias AAAA record; given certificates come after the domain\'s', () => {
+    const { stack, router } = build({ ipAddressType: elbv2.IpAddressType.DUAL_STACK, certificates: [certificate], domainName: 'example.com' }, { dualStackVpc: true, zone: true });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'example.com.', Type: 'AAAA' });
+    expect(router.ipv6AliasRecord).toBeDefined();
+    const listener = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener', { Properties: { Protocol: 'HTTPS' } }))[0];
+    expect(listener.Properties.Certificates).toHaveLength(1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerCertificate', 1);
+  });
+
+  test.each<[string, Partial<AlbPrivateLinkRouterProps>, RegExp]>([
+    ['a name without a zone', { domainName: 'shop.example.com' }, /^Test\/Router: domainZone: domainName 'shop.example.com' needs the public hosted zone/],
+    ['a zone without a name', { domainName: undefined }, /^Test\/Router: domainName: domainZone is given without it/],
+    ['a name outside the zone', { domainName: 'shop.example.org' }, /^Test\/Router: domainName: 'shop.example.org' is not in hosted zone 'example.com'/],
+    ['a name longer than 64 characters', { domainName: `${'a'.repeat(60)}.example.com` }, /^Test\/Router: domainName: '.*' is not a name ACM issues a certificate for/],
+    ['a name with an upper-case letter', { domainName: 'Shop.example.com' }, /^Test\/Router: domainName: 'Shop.example.com' is not a name ACM issues a certificate for/],
+  ])('%s is rejected', (what, props, message) => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const domainZone = what === 'a name without a zone' ? undefined : zoneOf(stack);
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), domainZone, ...props })).toThrow(message);
+  });
+
+  test('a private hosted zone is rejected: ACM validates through public DNS', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const vpc = consumerVpc(stack, 'Consumer', 2);
+    const domainZone = new route53.PrivateHostedZone(stack, 'Private', { zoneName: 'example.com', vpc });
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, domainName: 'shop.example.com', domainZone }))
+      .toThrow(/^Test\/Router: domainZone: 'Test\/Private' is a private hosted zone/);
   });
 });

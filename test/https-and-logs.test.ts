@@ -143,12 +143,12 @@ describe('HTTPS', () => {
 
   test('sslPolicy without certificates is rejected', () => {
     expect(() => build({ sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS }))
-      .toThrow(/Test\/Router: sslPolicy: is set without certificates; give certificates for an HTTPS listener, or leave sslPolicy out/);
+      .toThrow(/Test\/Router: sslPolicy: is set without certificates or domainName; give one of them for an HTTPS listener, or leave sslPolicy out/);
   });
 
   test('redirectHttp: true without certificates is rejected', () => {
     expect(() => build({ redirectHttp: true }))
-      .toThrow(/Test\/Router: redirectHttp: is true without certificates, so there is no HTTPS listener to redirect to/);
+      .toThrow(/Test\/Router: redirectHttp: is true without certificates or domainName, so there is no HTTPS listener to redirect to/);
   });
 
   test('an empty certificates list is rejected', () => {

@@ -1,6 +1,7 @@
 import { Annotations, FeatureFlags, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
@@ -99,5 +100,44 @@ export function openToIpv6(listener: elbv2.ApplicationListener, type: elbv2.IpAd
       && FeatureFlags.of(listener).isEnabled(cxapi.ALB_DUALSTACK_WITHOUT_PUBLIC_IPV4_SECURITY_GROUP_RULES_DEFAULT));
   if (isDualStack(type) && !cdkOpensIt) {
     listener.connections.allowDefaultPortFrom(ec2.Peer.anyIpv6(), `Allow from anyone on port ${port}`);
+  }
+}
+
+/**
+ * A name ACM issues a certificate for: labels of letters, digits and hyphens (not at either
+ * end), the first may be `*`; at most 64 characters, since the first name of a certificate is
+ * its subject's common name.
+ *
+ * @see https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html
+ */
+const CERTIFICATE_DOMAIN_NAME = /^(\*\.)?((?!-)[a-z0-9-]{0,62}[a-z0-9]\.)+(?!-)[a-z0-9-]{0,62}[a-z0-9]$/;
+const MAX_FIRST_DOMAIN_NAME_LENGTH = 64;
+
+/**
+ * Throws unless `domainName` and `domainZone` come together, and the name is one ACM can issue a
+ * DNS-validated certificate for in that zone: a valid name of at most 64 characters, in the zone
+ * (where both are literal), which is public (DNS validation needs public DNS).
+ *
+ * @see https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+ */
+export function validateDomain(scope: IConstruct, domainName: string | undefined, domainZone: route53.IHostedZone | undefined): void {
+  const where = scope.node.path;
+  if (domainName === undefined && domainZone === undefined) return;
+  if (domainName === undefined) {
+    throw new Error(`${where}: domainName: domainZone is given without it; give the name the router answers to, or leave domainZone out.`);
+  }
+  if (domainZone === undefined) {
+    throw new Error(`${where}: domainZone: domainName '${domainName}' needs the public hosted zone to validate its certificate in and to hold its alias record; give it, or give certificates instead.`);
+  }
+  if (domainZone instanceof route53.PrivateHostedZone) {
+    throw new Error(`${where}: domainZone: '${domainZone.node.path}' is a private hosted zone, and ACM validates a certificate through public DNS only; give the public zone of the name.`);
+  }
+  if (Token.isUnresolved(domainName)) return;
+  if (!CERTIFICATE_DOMAIN_NAME.test(domainName) || domainName.length > MAX_FIRST_DOMAIN_NAME_LENGTH) {
+    throw new Error(`${where}: domainName: '${domainName}' is not a name ACM issues a certificate for: lower-case labels of letters, digits and hyphens, the first may be '*', ${MAX_FIRST_DOMAIN_NAME_LENGTH} characters at most.`);
+  }
+  const zoneName = Token.isUnresolved(domainZone.zoneName) ? undefined : domainZone.zoneName.replace(/\.$/, '').toLowerCase();
+  if (zoneName !== undefined && domainName !== zoneName && !domainName.endsWith(`.${zoneName}`)) {
+    throw new Error(`${where}: domainName: '${domainName}' is not in hosted zone '${zoneName}', where its certificate is validated and its record goes; give a name in the zone, or the zone of the name.`);
   }
 }
