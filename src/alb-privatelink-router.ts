@@ -9,7 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
-import { isDualStack, openToIpv6, validateDomain, validateIpAddressType, validateWebAclArn } from './private/front-door';
+import { awaitInternetGatewayOfIpv6Routes } from './private/aws-cdk-lib-internals';
+import { ipv6BlockAssociationsOf, isDualStack, openToIpv6, validateDomain, validateIpAddressType, validateWebAclArn } from './private/front-door';
 import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
@@ -353,6 +354,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     validateLoadBalancerZones(this, this.loadBalancerAvailabilityZones);
     validateIpAddressType(this, front.ipAddressType, front.internetFacing, props.vpc.selectSubnets(loadBalancerSubnets).subnets);
     this.loadBalancer = this.createLoadBalancer(props, front, loadBalancerSubnets, securityGroup);
+    if (isDualStack(front.ipAddressType)) {
+      this.awaitIpv6(props.vpc, loadBalancerSubnets);
+    }
     if (props.webAclArn !== undefined) {
       this.webAclAssociation = this.associateWebAcl(props.webAclArn);
     }
@@ -361,10 +365,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     }
     if (props.domainName !== undefined && props.domainZone !== undefined) {
       this.certificate = this.requestCertificate(props.domainName, props.domainZone);
-      this.aliasRecord = new route53.ARecord(this, 'AliasRecord', this.aliasRecordProps(props.domainName, props.domainZone));
-      if (isDualStack(front.ipAddressType)) {
-        this.ipv6AliasRecord = new route53.AaaaRecord(this, 'Ipv6AliasRecord', this.aliasRecordProps(props.domainName, props.domainZone));
-      }
+      [this.aliasRecord, this.ipv6AliasRecord] = this.addAliasRecords(props.domainName, props.domainZone, front);
     }
     this.listener = this.addListener(props, front);
     if (front.redirectHttp) {
@@ -538,6 +539,17 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     return listener;
   }
 
+  /**
+   * Makes the dual-stack ALB wait for its subnets' IPv6: the blocks given to them apart, and the
+   * IPv6 default routes of the VPC's public subnets (see `awaitInternetGatewayOfIpv6Routes`).
+   */
+  private awaitIpv6(vpc: ec2.IVpc, loadBalancerSubnets: ec2.SubnetSelection): void {
+    for (const association of ipv6BlockAssociationsOf(vpc.selectSubnets(loadBalancerSubnets).subnets)) {
+      this.loadBalancer.node.addDependency(association);
+    }
+    awaitInternetGatewayOfIpv6Routes(vpc);
+  }
+
   /** The DNS-validated certificate for `domainName`, in the stack's Region, the ALB's. */
   private requestCertificate(domainName: string, domainZone: route53.IHostedZone): acm.Certificate {
     return new acm.Certificate(this, 'Certificate', {
@@ -547,15 +559,19 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
   }
 
   /**
-   * An alias record of `domainName` pointing at the ALB. Named by a fixed ID, so that it stays
-   * as routes come and go.
+   * The alias records of `domainName` pointing at the ALB: `A`, and `AAAA` when dual-stack. Fixed
+   * construct IDs keep them as routes come and go.
    */
-  private aliasRecordProps(domainName: string, zone: route53.IHostedZone): route53.ARecordProps {
-    return {
+  private addAliasRecords(domainName: string, zone: route53.IHostedZone, front: FrontDoor): [route53.ARecord, route53.AaaaRecord | undefined] {
+    const recordProps: route53.ARecordProps = {
       zone,
       recordName: domainName,
       target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
     };
+    return [
+      new route53.ARecord(this, 'AliasRecord', recordProps),
+      isDualStack(front.ipAddressType) ? new route53.AaaaRecord(this, 'Ipv6AliasRecord', recordProps) : undefined,
+    ];
   }
 
   /** The HTTP listener on port 80 that redirects every request to HTTPS on the listener's port. */

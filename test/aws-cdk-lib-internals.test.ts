@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { consumerStack } from './fixtures';
 import {
-  acknowledgeRuleId, AWS_CUSTOM_RESOURCE_PROVIDER_ID, awsCustomResourceProviderOf, cloudFormationExecutionRoleArnOf,
+  acknowledgeRuleId, AWS_CUSTOM_RESOURCE_PROVIDER_ID, awaitInternetGatewayOfIpv6Routes, awsCustomResourceProviderOf, cloudFormationExecutionRoleArnOf,
   endpointSubnetCountOf, ENV_AGNOSTIC_ZONE,
 } from '../src/private/aws-cdk-lib-internals';
 
@@ -65,4 +65,19 @@ test('an environment-agnostic stack\'s zones resolve to the pattern assumed, by 
   const { stack } = consumerStack();
   const indexes = stack.availabilityZones.map((zone) => JSON.stringify(stack.resolve(zone)).match(ENV_AGNOSTIC_ZONE)?.[1]);
   expect(indexes).toEqual(['0', '1']);
+});
+
+test('a dual-stack ec2.Vpc names its gateway attachment VPCGW and each public subnet\'s IPv6 default route DefaultRoute6', () => {
+  const { stack } = consumerStack();
+  const vpc = new ec2.Vpc(stack, 'DualStack', { ipProtocol: ec2.IpProtocol.DUAL_STACK, maxAzs: 2, natGateways: 0 });
+  expect(vpc.node.tryFindChild('VPCGW')).toBeInstanceOf(ec2.CfnVPCGatewayAttachment);
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute6');
+    expect(route).toBeInstanceOf(ec2.CfnRoute);
+    expect((route as ec2.CfnRoute).destinationIpv6CidrBlock).toBe('::/0');
+  }
+  awaitInternetGatewayOfIpv6Routes(vpc);
+  for (const subnet of vpc.publicSubnets) {
+    expect(subnet.node.findChild('DefaultRoute6').node.dependencies).toContain(vpc.node.findChild('VPCGW'));
+  }
 });

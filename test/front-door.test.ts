@@ -1,5 +1,5 @@
 // The router's front door beyond routing: a WAF web ACL on the ALB, and IPv6 clients.
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -154,6 +154,43 @@ describe('ipAddressType', () => {
   test('without public IPv4 on an internal ALB is rejected', () => {
     expect(() => build({ ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4, internetFacing: false }, { dualStackVpc: true }))
       .toThrow(/^Test\/Router: ipAddressType: DUAL_STACK_WITHOUT_PUBLIC_IPV4 is for an internet-facing ALB/);
+  });
+
+  test('the IPv6 default routes of the VPC\'s public subnets wait for the internet gateway\'s attachment (aws/aws-cdk#37853)', () => {
+    const { stack, vpc } = build({ ipAddressType: elbv2.IpAddressType.DUAL_STACK }, { dualStackVpc: true });
+    const attachment = stack.resolve((vpc.node.findChild('VPCGW') as CfnElement).logicalId);
+    const routes = Template.fromStack(stack).findResources('AWS::EC2::Route', { Properties: { DestinationIpv6CidrBlock: '::/0' } });
+    expect(Object.keys(routes)).toHaveLength(2);
+    for (const route of Object.values(routes)) {
+      expect(route.DependsOn).toContain(attachment);
+    }
+  });
+
+  test('a subnet given its IPv6 block by an AWS::EC2::SubnetCidrBlock is dual-stack, and the ALB waits for the block', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const vpc = consumerVpc(stack, 'Consumer', 2);
+    const ipv6 = new ec2.CfnVPCCidrBlock(stack, 'Ipv6', { vpcId: vpc.vpcId, amazonProvidedIpv6CidrBlock: true });
+    const blocks = vpc.publicSubnets.map((subnet, index) => {
+      const block = new ec2.CfnSubnetCidrBlock(stack, `SubnetIpv6${index}`, {
+        subnetId: subnet.subnetId,
+        ipv6CidrBlock: Fn.select(index, Fn.cidr(Fn.select(0, vpc.vpcIpv6CidrBlocks), 4, '64')),
+      });
+      block.addDependency(ipv6);
+      return block;
+    });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
+    const loadBalancer = Template.fromStack(stack).toJSON().Resources[logicalId(stack, router.loadBalancer)];
+    expect(loadBalancer.DependsOn).toEqual(expect.arrayContaining(blocks.map((block) => stack.resolve(block.logicalId))));
+  });
+
+  test('IPv6-only subnets are rejected: the ALB reaches the endpoints over IPv4', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const vpc = consumerVpc(stack, 'Consumer', 2, ec2.IpProtocol.DUAL_STACK);
+    (vpc.publicSubnets[1].node.defaultChild as ec2.CfnSubnet).ipv6Native = true;
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, ipAddressType: elbv2.IpAddressType.DUAL_STACK }))
+      .toThrow(/^Test\/Router: loadBalancerSubnets: subnet 'Test\/Consumer\/publicSubnet2' is IPv6-only \(ipv6Native\), and the ALB needs IPv4 addresses in its subnets/);
   });
 
   test('subnets not defined in the app are warned of: their IPv6 blocks cannot be seen', () => {

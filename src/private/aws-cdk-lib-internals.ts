@@ -66,3 +66,21 @@ export function cloudFormationExecutionRoleArnOf(synthesizer: DefaultStackSynthe
  * their index `i`.
  */
 export const ENV_AGNOSTIC_ZONE = /^\{"Fn::Select":\[(\d+),\{"Fn::GetAZs":""\}\]\}$/;
+
+/**
+ * Makes the IPv6 default routes of `vpc`'s public subnets wait for its internet gateway to be
+ * attached, where aws-cdk-lib's `ec2.Vpc` leaves that out: before 2.266.0 its route `DefaultRoute6`
+ * of each public subnet did not depend on the attachment `VPCGW` (its IPv4 `DefaultRoute` does),
+ * so CloudFormation could create the route first and EC2 refused it (aws/aws-cdk#37853). Does
+ * nothing for other VPCs, or where the dependency is there.
+ */
+export function awaitInternetGatewayOfIpv6Routes(vpc: ec2.IVpc): void {
+  const attachment = vpc.node.tryFindChild('VPCGW');
+  if (!(attachment instanceof ec2.CfnVPCGatewayAttachment)) return;
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute6');
+    if (route instanceof ec2.CfnRoute && !route.node.dependencies.includes(attachment)) {
+      route.node.addDependency(attachment);
+    }
+  }
+}

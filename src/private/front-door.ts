@@ -67,17 +67,16 @@ export function isDualStack(type: elbv2.IpAddressType | undefined): boolean {
  */
 export function validateIpAddressType(scope: IConstruct, type: elbv2.IpAddressType | undefined, internetFacing: boolean,
   subnets: ec2.ISubnet[]): void {
-  if (!isDualStack(type)) return;
   const where = scope.node.path;
+  const ipv6Only = subnets.find((subnet) => cfnSubnetOf(subnet)?.ipv6Native === true);
+  if (ipv6Only) {
+    throw new Error(`${where}: loadBalancerSubnets: subnet '${ipv6Only.node.path}' is IPv6-only (ipv6Native), and the ALB needs IPv4 addresses in its subnets: it reaches the interface endpoints over IPv4. Place the ALB in dual-stack or IPv4 subnets.`);
+  }
+  if (!isDualStack(type)) return;
   if (type === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 && !internetFacing) {
     throw new Error(`${where}: ipAddressType: DUAL_STACK_WITHOUT_PUBLIC_IPV4 is for an internet-facing ALB (an internal one has no public IPv4 addresses to leave out); use DUAL_STACK, or internetFacing: true.`);
   }
-  const blocksOf = subnets.map((subnet) => {
-    const cfnSubnet = subnet.node.defaultChild;
-    return cfnSubnet instanceof ec2.CfnSubnet
-      ? cfnSubnet.ipv6CidrBlock !== undefined || cfnSubnet.ipv6IpamPoolId !== undefined || cfnSubnet.ipv6Native === true
-      : undefined;
-  });
+  const blocksOf = subnets.map(hasIpv6CidrBlock);
   const withoutIpv6 = subnets.find((_, index) => blocksOf[index] === false);
   if (withoutIpv6) {
     const name = Object.entries(elbv2.IpAddressType).find(([, value]) => value === type)?.[0];
@@ -87,6 +86,40 @@ export function validateIpAddressType(scope: IConstruct, type: elbv2.IpAddressTy
     Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:ipv6Unknown',
       `${where}: ipAddressType: cannot tell at synth time whether the ALB's subnets have IPv6 CIDR blocks (they are not defined in the app); a dual-stack ALB in a subnet without one fails to deploy.`);
   }
+}
+
+/** The L1 subnet of a subnet defined in the app. */
+function cfnSubnetOf(subnet: ec2.ISubnet): ec2.CfnSubnet | undefined {
+  const cfnSubnet = subnet.node.defaultChild;
+  return cfnSubnet instanceof ec2.CfnSubnet ? cfnSubnet : undefined;
+}
+
+/**
+ * Whether `subnet` has an IPv6 CIDR block: undefined where that cannot be told, for a subnet not
+ * defined in the app.
+ */
+function hasIpv6CidrBlock(subnet: ec2.ISubnet): boolean | undefined {
+  const cfnSubnet = cfnSubnetOf(subnet);
+  if (cfnSubnet === undefined) return undefined;
+  return cfnSubnet.ipv6CidrBlock !== undefined || cfnSubnet.ipv6IpamPoolId !== undefined || cfnSubnet.ipv6Native === true
+    || ipv6BlockAssociationsOf([subnet]).length > 0;
+}
+
+/**
+ * The `AWS::EC2::SubnetCidrBlock` resources of the app that give `subnets` their IPv6 blocks, as
+ * a VPC may, apart from its subnets: a dual-stack ALB must wait for them.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-subnetcidrblock.html
+ */
+export function ipv6BlockAssociationsOf(subnets: ec2.ISubnet[]): ec2.CfnSubnetCidrBlock[] {
+  return subnets.flatMap((subnet) => {
+    const cfnSubnet = cfnSubnetOf(subnet);
+    if (cfnSubnet === undefined) return [];
+    const stack = Stack.of(cfnSubnet);
+    const subnetId = JSON.stringify(stack.resolve(cfnSubnet.ref));
+    return stack.node.findAll().filter((construct): construct is ec2.CfnSubnetCidrBlock =>
+      construct instanceof ec2.CfnSubnetCidrBlock && JSON.stringify(stack.resolve(construct.subnetId)) === subnetId);
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { AlbPrivateLinkRouter, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouterMonitoring } from '../../src';
@@ -87,6 +88,8 @@ export function everyOptionApp(outdir?: string): App {
     vpc: consumerVpc(edge, 'Vpc', 3, ec2.IpProtocol.DUAL_STACK),
     ipAddressType: elbv2.IpAddressType.DUAL_STACK,
     webAclArn: webAcl.attrArn,
+    domainName: 'shop.example.com',
+    domainZone: route53.PublicHostedZone.fromHostedZoneAttributes(edge, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
     certificates: [elbv2.ListenerCertificate.fromArn(`arn:aws:acm:${home.region}:${ACCOUNT}:certificate/0123abcd-0123-4567-89ab-0123456789ab`)],
     sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
     accessLogs: true,

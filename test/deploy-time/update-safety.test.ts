@@ -3,6 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouterMonitoring } from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
 
@@ -35,6 +36,8 @@ interface AppSpec {
   readonly monitored?: boolean;
   /** Whether the consumer VPC has IPv6 too. */
   readonly dualStackVpc?: boolean;
+  /** A name in the public zone example.com for the router's domainName. */
+  readonly domainName?: string;
 }
 
 const BASE: RouteSpec[] = [
@@ -59,8 +62,12 @@ function templateOf(spec: AppSpec): Record<string, any> {
   const stack = edgeStack();
   const vpc = consumerVpc(stack, 'Consumer', 3, spec.dualStackVpc ? ec2.IpProtocol.DUAL_STACK : undefined);
   const producers = Object.fromEntries(['A', 'B', 'C'].map((letter) => [letter, producer(stack, `Web${letter}`, 2, 3)]));
+  const domainZone = spec.domainName === undefined ? undefined
+    : route53.PublicHostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   const router = new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
+    domainName: spec.domainName,
+    domainZone,
     ...spec.router,
     routes: spec.routes.map(({ vpc: letter, instances, ...options }) => ({
       ...options,
@@ -122,7 +129,7 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   if (router !== 'Router') return 'other';
   // The endpoint and target groups that the routes naming one producer share.
   if (child.startsWith('PrivateLink')) return 'shared';
-  return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket', 'WebAclAssociation'].includes(child) ? 'router' : child;
+  return ['LoadBalancer', 'SecurityGroup', 'EndpointSecurityGroup', 'AccessLogsBucket', 'WebAclAssociation', 'Certificate', 'AliasRecord', 'Ipv6AliasRecord'].includes(child) ? 'router' : child;
 }
 
 /**
@@ -377,6 +384,46 @@ describe('the front door: a web ACL and IPv6 clients, turned on, changed and off
   test('dropping the public IPv4 addresses, and taking them back, updates the ALB only', () => {
     expect(summaryOf(changesOf(dual, withoutPublicIpv4))).toEqual(['router update ElasticLoadBalancingV2::LoadBalancer']);
     expect(summaryOf(changesOf(withoutPublicIpv4, dual))).toEqual(['router update ElasticLoadBalancingV2::LoadBalancer']);
+  });
+});
+
+describe('the front door: a domain name, turned on, changed and off', () => {
+  const named = (domainName: string, spec: Partial<AppSpec> = {}) => templateOf({ routes: BASE, domainName, ...spec });
+  const shop = named('shop.example.com');
+  const domainParts = ['router create CertificateManager::Certificate', 'router create Route53::RecordSet'];
+
+  test('a domain name adds its certificate and record, and makes the listener HTTPS in place, as certificates do', () => {
+    expect(summaryOf(changesOf(before, shop))).toEqual([...domainParts, 'router update EC2::SecurityGroup',
+      'router create ElasticLoadBalancingV2::Listener', 'router update ElasticLoadBalancingV2::Listener'].sort());
+    expect(listenerPortClashesOf(before, shop)).toEqual([]);
+  });
+
+  test('a dual-stack router adds an AAAA record as well', () => {
+    const dual = { dualStackVpc: true, router: { ipAddressType: elbv2.IpAddressType.DUAL_STACK } };
+    const records = Object.values<any>(named('shop.example.com', dual).Resources).filter((r) => r.Type === 'AWS::Route53::RecordSet');
+    expect(records.map((r) => r.Properties.Type).sort()).toEqual(['A', 'AAAA']);
+  });
+
+  test('routes added and removed leave the certificate and the record alone', () => {
+    const fewer = named('shop.example.com', { routes: BASE.slice(1) });
+    const more = named('shop.example.com', { routes: [...BASE, { path: '/d', vpc: 'A', priority: 300 }] });
+    for (const after of [fewer, more]) {
+      expect(changesOf(shop, after).filter((c) => c.owner === 'router')).toEqual([]);
+    }
+  });
+
+  test('another name replaces the certificate and the record, and updates the listener to the new certificate', () => {
+    const changes = summaryOf(changesOf(shop, named('store.example.com')));
+    expect(changes).toEqual(['router replace CertificateManager::Certificate', 'router replace Route53::RecordSet',
+      'router update ElasticLoadBalancingV2::Listener'].sort());
+  });
+
+  test('taking the name away removes its certificate and record, and needs the two deploys that turning HTTPS off does', () => {
+    expect(summaryOf(changesOf(shop, before)).filter((c) => !c.startsWith('router update') && !c.includes('Listener')))
+      .toEqual(domainParts.map((c) => c.replace('create', 'remove')));
+    expect(listenerPortClashesOf(shop, before)).toHaveLength(1);
+    const withoutRedirect = named('shop.example.com', { router: { redirectHttp: false } });
+    expect(listenerPortClashesOf(withoutRedirect, before)).toEqual([]);
   });
 });
 
