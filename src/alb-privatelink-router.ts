@@ -10,7 +10,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { awaitInternetGatewayOfIpv6Routes } from './private/aws-cdk-lib-internals';
-import { ipv6BlockAssociationsOf, isDualStack, openToIpv6, validateDomain, validateIpAddressType, validateWebAclArn } from './private/front-door';
+import { HTTPS_PORT, ipv6BlockAssociationsOf, isDualStack, openToIpv6, validateDomain, validateIpAddressType, validateWebAclArn } from './private/front-door';
 import { ListenerRoute, resolveRoute, routeIdOf, routeLabelOf, validateRouteAmong } from './private/route-match';
 import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
@@ -36,7 +36,6 @@ export interface AddPrivateLinkRouteOptions extends PrivateLinkRouteOptions {
 
 /** The default listener ports; the listener that redirects HTTP to HTTPS is on HTTP_PORT. */
 const HTTP_PORT = 80;
-const HTTPS_PORT = 443;
 
 /** What the router's props decide about the ALB and its listeners. */
 interface FrontDoor {
@@ -144,7 +143,7 @@ export interface AlbPrivateLinkRouterProps {
   readonly certificates?: elbv2.IListenerCertificate[];
 
   /**
-   * The TLS security policy of the HTTPS listener. Needs `certificates`. Never weaker than
+   * The TLS security policy of the HTTPS listener. Needs `certificates` or `domainName`. Never weaker than
    * aws-cdk-lib's own default: left out, the ELB API would choose ELBSecurityPolicy-2016-08,
    * which allows TLS 1.0, so without the feature flag the router sets RECOMMENDED_TLS itself.
    *
@@ -156,6 +155,19 @@ export interface AlbPrivateLinkRouterProps {
    * (TLS 1.3 and 1.2), where aws-cdk-lib would set none
    */
   readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Client certificates on the HTTPS listener (mutual TLS). In `VERIFY` mode, with a trust
+   * store, the ALB admits only clients whose certificate chains to one of its CAs and tells the
+   * targets who they are in `X-Amzn-Mtls-Clientcert-*` headers; in `PASS_THROUGH` mode it
+   * admits any client and passes the client's certificate chain in `X-Amzn-Mtls-Clientcert`
+   * for the targets to check. Needs `certificates` or `domainName`; the HTTP redirect, if any,
+   * takes no client certificates.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/mutual-authentication.html
+   * @default - no client certificates
+   */
+  readonly mutualAuthentication?: elbv2.MutualAuthentication;
 
   /**
    * Whether an HTTP listener on port 80 answers every request with a permanent (301) redirect
@@ -527,6 +539,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
         ...(props.certificates ?? []),
       ] : undefined,
       sslPolicy: front.https ? props.sslPolicy ?? this.defaultSslPolicy() : undefined,
+      mutualAuthentication: props.mutualAuthentication,
       open: front.open,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, {
         contentType: 'text/plain',
@@ -650,6 +663,9 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
       }
       if (props.redirectHttp) {
         throw new Error(`${this.node.path}: redirectHttp: is true without certificates or domainName, so there is no HTTPS listener to redirect to; give one of them, or leave redirectHttp out.`);
+      }
+      if (props.mutualAuthentication !== undefined) {
+        throw new Error(`${this.node.path}: mutualAuthentication: client certificates need an HTTPS listener, and the router has no certificates or domainName; give one of them, or leave mutualAuthentication out.`);
       }
       return false;
     }

@@ -4,4 +4,5 @@ export * from './private-link-consumer';
 export * from './private-link-producer';
 export * from './private-link-route';
 export * from './private-link-target-group';
+export * from './route-authentication';
 export * from './router-monitoring';

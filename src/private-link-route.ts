@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
+import { HTTPS_PORT, validateAuthenticatedListener } from './private/front-door';
 import { recordServedLoadBalancer } from './private/load-balancer-association';
 import { portAttributesOf } from './private/ports';
 import { asRouteError } from './private/route-errors';
@@ -19,6 +20,7 @@ import { TARGET_PROPS } from './private/validation';
 import { IPrivateLinkConsumer } from './private-link-consumer';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
+import { RouteAuthentication } from './route-authentication';
 
 /**
  * What one route matches, and where it goes: requests whose path matches `path` (and whose host
@@ -91,6 +93,16 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
    * none; one per Availability Zone
    */
   readonly producerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Who may use the route: the route's rule authenticates each request at the ALB (OIDC, Cognito
+   * or JWT) before it forwards it. Needs an HTTPS listener. The ALB's security group then admits
+   * the ALB out to any IPv4 address on 443, to reach the identity provider's endpoints.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+   * @default - no authentication: the ALB forwards every matching request
+   */
+  readonly authentication?: RouteAuthentication;
 
   /**
    * The listener-rule priority (1-50000, lower is evaluated first).
@@ -259,7 +271,7 @@ export class PrivateLinkRoute extends Construct {
     this.destinations = [{ producer: this.producer, port: this.port, privateLinkTargetGroup: group, targetGroup: this.targetGroup }];
     // Rules are named by peer and port, so routes sharing a security group and port share them.
     group.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
-    this.listenerRule = this.addListenerRule(props.listener, match);
+    this.listenerRule = this.addListenerRule(props.listener, match, props.authentication);
     listenerRoutes.push({ match, constructPath: where });
   }
 
@@ -401,7 +413,8 @@ export class PrivateLinkRoute extends Construct {
   }
 
   /** The listener rule forwarding what the route matches to its target group. */
-  private addListenerRule(listener: elbv2.IApplicationListener, match: RouteMatch): elbv2.ApplicationListenerRule {
+  private addListenerRule(listener: elbv2.IApplicationListener, match: RouteMatch,
+    authentication?: RouteAuthentication): elbv2.ApplicationListenerRule {
     const conditions = [
       ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
       ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
@@ -410,7 +423,7 @@ export class PrivateLinkRoute extends Construct {
       listener,
       priority: this.priority,
       conditions,
-      action: elbv2.ListenerAction.forward([this.targetGroup]),
+      action: this.ruleAction(listener, authentication),
     });
     // Named after its listener and priority, not the route. CloudFormation creates a resource
     // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
@@ -428,6 +441,17 @@ export class PrivateLinkRoute extends Construct {
       }];
     }
     return rule;
+  }
+
+  /** Forwards to the route's target group, after authentication if the route has it. */
+  private ruleAction(listener: elbv2.IApplicationListener, authentication?: RouteAuthentication): elbv2.ListenerAction {
+    const forward = elbv2.ListenerAction.forward([this.targetGroup]);
+    if (authentication === undefined) return forward;
+    validateAuthenticatedListener(this, listener, authentication);
+    // ALB itself calls the identity provider's token and user-info endpoints (or the JWKS
+    // endpoint), wherever they are: the one egress to addresses the library opens.
+    listener.connections.allowTo(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'To identity providers on HTTPS, for authenticated routes');
+    return authentication._actionBefore(this.node.path, forward);
   }
 
   private createProducer(props: PrivateLinkRouteProps, vpc: ec2.IVpc): PrivateLinkProducer {

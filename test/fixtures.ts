@@ -123,10 +123,12 @@ export function securityGroupRules(template: Template): SecurityGroupRule[] {
 /**
  * Asserts the house rules for security groups: no protocol -1; TCP only, on `allowedPorts`;
  * peers named by security group, except the world (0.0.0.0/0, ::/0) on `worldPort` of
- * `worldGroup`. CDK's "disallow all traffic" placeholder (ICMP to 255.255.255.255/32) is the only
+ * `worldGroup`, and, with `identityProviderEgress`, that group's egress to any IPv4 address on 443
+ * for authenticated routes. CDK's "disallow all traffic" placeholder (ICMP to 255.255.255.255/32) is the only
  * other rule allowed.
  */
-export function expectLeastPrivilege(template: Template, options: { allowedPorts: number[]; worldGroup: string; worldPort: number }): void {
+export function expectLeastPrivilege(template: Template,
+  options: { allowedPorts: number[]; worldGroup: string; worldPort: number; identityProviderEgress?: boolean }): void {
   const rules = securityGroupRules(template);
   expect(rules.length).toBeGreaterThan(0);
   for (const { group, direction, rule } of rules) {
@@ -139,8 +141,10 @@ export function expectLeastPrivilege(template: Template, options: { allowedPorts
     expect({ where, protocol: rule.IpProtocol }).toEqual({ where, protocol: 'tcp' });
     expect({ where, samePort: rule.FromPort === rule.ToPort, allowed: options.allowedPorts.includes(rule.FromPort) })
       .toEqual({ where, samePort: true, allowed: true });
-    if (rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined) {
-      // The only address-range rule allowed is the listener's own ingress from the world.
+    const toIdentityProviders = options.identityProviderEgress === true && group === options.worldGroup
+      && direction === 'egress' && rule.CidrIp === '0.0.0.0/0' && rule.FromPort === 443;
+    if (!toIdentityProviders && (rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined)) {
+      // The only other address-range rule allowed is the listener's own ingress from the world.
       expect({ where, group, port: rule.FromPort, direction, world: rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0' })
         .toEqual({ where, group: options.worldGroup, port: options.worldPort, direction: 'ingress', world: true });
     }

@@ -256,3 +256,37 @@ describe('domainName and domainZone', () => {
       .toThrow(/^Test\/Router: domainZone: 'Test\/Private' is a private hosted zone/);
   });
 });
+
+describe('mutualAuthentication', () => {
+  const trustStoreArn = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:truststore/clients/0123456789abcdef';
+  const verify = (stack: Stack): elbv2.MutualAuthentication => ({
+    mutualAuthenticationMode: elbv2.MutualAuthenticationMode.VERIFY,
+    trustStore: elbv2.TrustStore.fromTrustStoreArn(stack, 'TrustStore', trustStoreArn),
+  });
+
+  test('verify mode puts the trust store on the HTTPS listener, and none on the redirect', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates: [certificate], mutualAuthentication: verify(stack) });
+    const listeners = Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::Listener');
+    expect(listeners[logicalId(stack, router.listener)].Properties.MutualAuthentication).toEqual({ Mode: 'verify', TrustStoreArn: trustStoreArn });
+    expect(listeners[logicalId(stack, router.httpRedirectListener!)].Properties.MutualAuthentication).toBeUndefined();
+  });
+
+  test('pass-through mode works with a domain name\'s certificate', () => {
+    const { stack, router } = build({
+      domainName: 'shop.example.com',
+      mutualAuthentication: { mutualAuthenticationMode: elbv2.MutualAuthenticationMode.PASS_THROUGH },
+    }, { zone: true });
+    const listener = Template.fromStack(stack).toJSON().Resources[logicalId(stack, router.listener)];
+    expect(listener.Properties).toMatchObject({ Protocol: 'HTTPS', MutualAuthentication: { Mode: 'passthrough' } });
+  });
+
+  test('without HTTPS it is rejected before anything is made', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: ENV });
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), mutualAuthentication: verify(stack) }))
+      .toThrow(/^Test\/Router: mutualAuthentication: client certificates need an HTTPS listener, and the router has no certificates or domainName; give one of them, or leave mutualAuthentication out\.$/);
+    expect(stack.node.tryFindChild('Router')?.node.children.length ?? 0).toBe(0);
+  });
+});

@@ -5,6 +5,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
+import type { RouteAuthentication } from '../route-authentication';
+
+/** The port of HTTPS, where ALB's listeners take TLS and identity providers answer. */
+export const HTTPS_PORT = 443;
 
 /**
  * A WAFv2 web ACL's ARN: `arn:<partition>:wafv2:<region>:<account>:<scope>/webacl/<name>/<id>`,
@@ -172,5 +176,30 @@ export function validateDomain(scope: IConstruct, domainName: string | undefined
   const zoneName = Token.isUnresolved(domainZone.zoneName) ? undefined : domainZone.zoneName.replace(/\.$/, '').toLowerCase();
   if (zoneName !== undefined && domainName !== zoneName && !domainName.endsWith(`.${zoneName}`)) {
     throw new Error(`${where}: domainName: '${domainName}' is not in hosted zone '${zoneName}', where its certificate is validated and its record goes; give a name in the zone, or the zone of the name.`);
+  }
+}
+
+/**
+ * Throws where ALB would not authenticate on `listener`: one that is not HTTPS, and OIDC or
+ * Cognito on an ALB without public IPv4, which reaches their endpoints over IPv4 only. An
+ * imported listener's protocol cannot be seen, and is warned of.
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-ip-address-type.html
+ */
+export function validateAuthenticatedListener(scope: IConstruct, listener: elbv2.IApplicationListener, authentication: RouteAuthentication): void {
+  const where = scope.node.path;
+  if (!(listener instanceof elbv2.ApplicationListener)) {
+    Annotations.of(scope).addWarningV2('cdk-alb-privatelink-router:authenticationListenerUnknown',
+      `${where}: authentication: cannot tell at synth time whether listener '${listener.node.path}' is HTTPS (it is not defined in the app); ALB authenticates on HTTPS listeners only.`);
+    return;
+  }
+  if (listener.protocol !== elbv2.ApplicationProtocol.HTTPS) {
+    throw new Error(`${where}: authentication: ALB authenticates on HTTPS listeners only, and listener '${listener.node.path}' is ${listener.protocol}; make it HTTPS (a router's: give it certificates or domainName), or leave authentication out.`);
+  }
+  const loadBalancer = listener.loadBalancer;
+  if (authentication.needsPublicIpv4 && loadBalancer instanceof elbv2.ApplicationLoadBalancer
+    && loadBalancer.ipAddressType === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4) {
+    throw new Error(`${where}: authentication: ${authentication.kind} needs an ALB with public IPv4, which reaches the identity provider over IPv4 only, and '${loadBalancer.node.path}' is DUAL_STACK_WITHOUT_PUBLIC_IPV4; use ipAddressType DUAL_STACK, or RouteAuthentication.jwt.`);
   }
 }

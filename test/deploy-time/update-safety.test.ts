@@ -1,10 +1,10 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouterMonitoring } from '../../src';
+import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouteAuthentication, RouterMonitoring } from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
 
 /*
@@ -424,6 +424,53 @@ describe('the front door: a domain name, turned on, changed and off', () => {
     expect(listenerPortClashesOf(shop, before)).toHaveLength(1);
     const withoutRedirect = named('shop.example.com', { router: { redirectHttp: false } });
     expect(listenerPortClashesOf(withoutRedirect, before)).toEqual([]);
+  });
+});
+
+describe('the front door: client certificates, turned on and off', () => {
+  const https = templateOf({ routes: BASE, router: { certificates: [certificate] } });
+  const passThrough = templateOf({
+    routes: BASE,
+    router: { certificates: [certificate], mutualAuthentication: { mutualAuthenticationMode: elbv2.MutualAuthenticationMode.PASS_THROUGH } },
+  });
+
+  test('update the HTTPS listener in place, and nothing else', () => {
+    expect(summaryOf(changesOf(https, passThrough))).toEqual(['router update ElasticLoadBalancingV2::Listener']);
+    expect(summaryOf(changesOf(passThrough, https))).toEqual(['router update ElasticLoadBalancingV2::Listener']);
+  });
+});
+
+describe('the front door: authentication on a route, turned on, changed and off', () => {
+  const jwt = (issuer: string) => RouteAuthentication.jwt({ issuer, jwksEndpoint: `${issuer}/.well-known/jwks.json` });
+  const withAuthentication = (authentication?: RouteAuthentication) => templateOf({
+    routes: [BASE[0], { ...BASE[1], authentication }, BASE[2]],
+    router: { certificates: [certificate] },
+  });
+  const open = withAuthentication();
+  const authenticated = withAuthentication(jwt('https://issuer.example.com'));
+  const egress = 'router update EC2::SecurityGroup';
+
+  test('authentication updates the route\'s rule in place, and opens the ALB to the identity provider', () => {
+    expect(summaryOf(changesOf(open, authenticated))).toEqual([egress, 'b update ElasticLoadBalancingV2::ListenerRule'].sort());
+    expect(priorityClashesOf(open, authenticated)).toEqual([]);
+  });
+
+  test('other settings update the rule in place only', () => {
+    expect(summaryOf(changesOf(authenticated, withAuthentication(jwt('https://other.example.com')))))
+      .toEqual(['b update ElasticLoadBalancingV2::ListenerRule']);
+    const oidc = RouteAuthentication.oidc({
+      issuer: 'https://idp.example.com',
+      authorizationEndpoint: 'https://idp.example.com/authorize',
+      tokenEndpoint: 'https://idp.example.com/token',
+      userInfoEndpoint: 'https://idp.example.com/userinfo',
+      clientId: 'router',
+      clientSecret: SecretValue.unsafePlainText('not-a-secret'),
+    });
+    expect(summaryOf(changesOf(authenticated, withAuthentication(oidc)))).toEqual(['b update ElasticLoadBalancingV2::ListenerRule']);
+  });
+
+  test('taking it away updates the rule in place, and closes the ALB to the identity provider', () => {
+    expect(summaryOf(changesOf(authenticated, open))).toEqual([egress, 'b update ElasticLoadBalancingV2::ListenerRule'].sort());
   });
 });
 
