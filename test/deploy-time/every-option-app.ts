@@ -1,4 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -7,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { AlbPrivateLinkRouter, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouterMonitoring } from '../../src';
+import { AlbPrivateLinkRouter, JwtClaimFormat, PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication, RouterMonitoring } from '../../src';
 import { consumerVpc, producer } from '../fixtures';
 
 const ACCOUNT = '111111111111';
@@ -92,6 +93,11 @@ export function everyOptionApp(outdir?: string): App {
     domainZone: route53.PublicHostedZone.fromHostedZoneAttributes(edge, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
     certificates: [elbv2.ListenerCertificate.fromArn(`arn:aws:acm:${home.region}:${ACCOUNT}:certificate/0123abcd-0123-4567-89ab-0123456789ab`)],
     sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    mutualAuthentication: {
+      mutualAuthenticationMode: elbv2.MutualAuthenticationMode.VERIFY,
+      trustStore: elbv2.TrustStore.fromTrustStoreArn(edge, 'Clients', `arn:aws:elasticloadbalancing:${home.region}:${ACCOUNT}:truststore/clients/0123456789abcdef`),
+      ignoreClientCertificateExpiry: false,
+    },
     accessLogs: true,
     accessLogsPrefix: 'router',
     accessLogsRetention: Duration.days(30),
@@ -111,6 +117,27 @@ export function everyOptionApp(outdir?: string): App {
       endpointServiceName: `com.amazonaws.vpce.${home.region}.vpce-svc-0123456789abcdef0`,
       port: 8090,
       healthCheck: { path: '/ping', healthyHttpCodes: '200-299' },
+    }),
+  });
+  const users = new cognito.UserPool(edge, 'Users');
+  router.addRoute({
+    path: '/admin',
+    producer: shop,
+    authentication: RouteAuthentication.cognito({
+      userPool: users,
+      userPoolClient: users.addClient('Router', { generateSecret: true, oAuth: { callbackUrls: ['https://shop.example.com/oauth2/idpresponse'] } }),
+      userPoolDomain: users.addDomain('Domain', { cognitoDomain: { domainPrefix: 'every-option-shop' } }),
+      sessionTimeout: Duration.hours(8),
+      onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
+    }),
+  });
+  router.addRoute({
+    path: '/api',
+    producer: shop,
+    authentication: RouteAuthentication.jwt({
+      issuer: 'https://issuer.example.com',
+      jwksEndpoint: 'https://issuer.example.com/.well-known/jwks.json',
+      additionalClaims: [{ name: 'scope', format: JwtClaimFormat.SPACE_SEPARATED_VALUES, values: ['shop.read'] }],
     }),
   });
   // A listener of the user's own on the router's ALB, whose route shares the router's endpoint.
