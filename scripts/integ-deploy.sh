@@ -7,4 +7,11 @@ if [ -z "$region" ]; then
   echo "integ:deploy: set AWS_REGION to the region you bootstrapped with 'npx cdk bootstrap'." >&2
   exit 1
 fi
-exec integ-runner --directory integ --language typescript --force --no-update-workflow --parallel-regions "$region" "$@"
+runner=(integ-runner --directory integ --language typescript --force --no-update-workflow --parallel-regions "$region")
+# The front-door test's certificate validates only in a public zone of yours (docs/testing.md):
+# without one, its placeholder zone would leave the deployment waiting, so it is left out.
+if [ $# -eq 0 ] && [ -z "${FRONT_DOOR_ZONE_NAME:-}" ]; then
+  echo "integ:deploy: leaving out integ.front-door.ts; set FRONT_DOOR_ZONE_NAME and FRONT_DOOR_ZONE_ID to a public hosted zone of the account to deploy it too." >&2
+  exec "${runner[@]}" --exclude integ.front-door.ts
+fi
+exec "${runner[@]}" "$@"

@@ -18,6 +18,8 @@ const INTEG_DIR = path.join(__dirname, '..', '..', 'integ');
 /** Stands for the router's DNS name (an import) in resolved URLs until the local server's address replaces it. */
 const ALB_DNS = 'alb-dns-name.invalid';
 const INSTANCE_ID = 'i-0123456789abcdef0';
+/** The front-door test's name for the router with its placeholder zone: HTTPS there, played over HTTP here. */
+const FRONT_DOOR_URL = 'https://alb-privatelink-router-integ.example.com';
 
 /** One answer of the URL an assertion calls, as the server or the ALB sends it. */
 interface Answer {
@@ -67,6 +69,22 @@ function noSuchFile(serverName: string): Answer {
 /** The listener's default action (src/alb-privatelink-router.ts) for a path no rule matches. */
 const ROUTER_404: Answer = { from: 'the router without a matching rule (404)', status: 404, contentType: 'text/plain', body: 'No route matches this path.' };
 
+/** The ALB's answer to a request without a session on a route that denies those (`UnauthenticatedAction.DENY`). */
+const ALB_401: Answer = {
+  from: 'the ALB without a session (401)',
+  status: 401,
+  contentType: 'text/html',
+  body: '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n</body>\r\n</html>\r\n',
+};
+
+/** The ALB's answer for a request its WAF web ACL blocks. */
+const WAF_403: Answer = {
+  from: 'the web ACL (403)',
+  status: 403,
+  contentType: 'text/html',
+  body: '<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n</body>\r\n</html>\r\n',
+};
+
 /** The ALB's own page when no target is healthy or a target fails. */
 const ALB_502: Answer = {
   from: 'the ALB (502)',
@@ -97,6 +115,7 @@ const DOCS_PAGE = page('docs', 'docs-server');
 const ORDERS_PAGE = page('orders', 'orders-server');
 const API_PAGE = page('api', 'api-server');
 const STATUS_PAGE = page('status', 'status-server');
+const SHOP_PAGE = page('shop', 'shop-server');
 
 /** Per integ test file, per assertion (method or `invoke`, then the path after the router's DNS name). */
 const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
@@ -114,6 +133,22 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
     'GET /orders/': {
       pass: [[ORDERS_PAGE]],
       fail: [[ALB_502], [ROUTER_404], [noSuchFile('orders-server')], [DOCS_PAGE]],
+    },
+  },
+  'integ.front-door.ts': {
+    'GET /shop/': {
+      pass: [[SHOP_PAGE]],
+      fail: [[ALB_502], [ROUTER_404], [noSuchFile('shop-server')], [WAF_403]],
+    },
+    'GET /admin/': {
+      // The shop server serves this path too: reaching it means the ALB let the request through.
+      pass: [[ALB_401]],
+      fail: [[SHOP_PAGE], [ALB_502], [ROUTER_404], [WAF_403]],
+    },
+    'GET /shop/blocked': {
+      // Without the web ACL, the shop server would answer that it has no such file.
+      pass: [[WAF_403]],
+      fail: [[noSuchFile('shop-server')], [ALB_502], [ALB_401]],
     },
   },
   'integ.producer-stack.ts': {
@@ -192,8 +227,8 @@ function resolve(value: unknown): unknown {
 
 /** The path after the router's address, or the URL itself if it does not go through the router. */
 function routerPath(url: string): string {
-  const prefix = `http://${ALB_DNS}`;
-  return url.startsWith(prefix) ? url.slice(prefix.length) : `${url} (not through the router)`;
+  const prefix = [`http://${ALB_DNS}`, FRONT_DOOR_URL].find((candidate) => url.startsWith(candidate));
+  return prefix ? url.slice(prefix.length) : `${url} (not through the router)`;
 }
 
 /** Where the assertion sends its request; unknown kinds get a key the table cannot have. */
@@ -316,7 +351,7 @@ async function run(assertion: Assertion, scenario: Scenario): Promise<Outcome> {
   requestedPaths.length = 0;
   cfnResponses.length = 0;
   logs.length = 0;
-  const properties = JSON.parse(JSON.stringify(assertion.properties).split(ALB_DNS).join(host));
+  const properties = JSON.parse(JSON.stringify(assertion.properties).split(FRONT_DOOR_URL).join(`http://${host}`).split(ALB_DNS).join(host));
   mockLambdaInvoke = (input) => invokeFromSnapshot(assertion.resources, input);
   const event = {
     RequestType: 'Create',
