@@ -74,7 +74,12 @@ new AlbPrivateLinkRouter(stack, 'Router', {
       path: '/admin',
       producer: shop,
       // DENY answers 401 without a sign-in redirect, so the test needs no user.
-      authentication: RouteAuthentication.cognito({ userPool: users, userPoolClient, userPoolDomain, onUnauthenticatedRequest: elbv2.UnauthenticatedAction.DENY }),
+      authentication: RouteAuthentication.cognito({
+        userPool: users,
+        userPoolClient,
+        userPoolDomain,
+        onUnauthenticatedRequest: elbv2.UnauthenticatedAction.DENY,
+      }),
     },
   ],
 });
