@@ -240,9 +240,6 @@ function validateSession(where: string, options: RouteAuthenticationSessionOptio
   if (extraParams > MAX_EXTRA_PARAMS) {
     throw new Error(`${where}: authentication: authenticationRequestExtraParams holds ${extraParams} parameters; ALB takes at most ${MAX_EXTRA_PARAMS}.`);
   }
-  if (options.sessionCookieName !== undefined && !Token.isUnresolved(options.sessionCookieName) && !/^[\w-]+$/.test(options.sessionCookieName)) {
-    throw new Error(`${where}: authentication: sessionCookieName '${options.sessionCookieName}' is not a cookie name ALB takes: letters, digits, '_' and '-' only.`);
-  }
 }
 
 /**

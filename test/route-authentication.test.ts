@@ -193,7 +193,6 @@ test.each<[string, RouteAuthentication, RegExp]>([
     ...OIDC,
     authenticationRequestExtraParams: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}`, 'v'])),
   }), /authenticationRequestExtraParams holds 11 parameters; ALB takes at most 10\.$/],
-  ['a cookie name with a space', RouteAuthentication.oidc({ ...OIDC, sessionCookieName: 'my cookie' }), /sessionCookieName 'my cookie' is not a cookie name ALB takes/],
   ['an OIDC endpoint over HTTP', RouteAuthentication.oidc({ ...OIDC, tokenEndpoint: 'http://idp.example.com/token' }), /tokenEndpoint 'http:\/\/idp\.example\.com\/token' must be an https:\/\/ URL\.$/],
   ['a JWKS endpoint over HTTP', RouteAuthentication.jwt({ ...JWT, jwksEndpoint: 'http://issuer.example.com/jwks' }), /jwksEndpoint '.*' must be an https:\/\/ URL\.$/],
   ['a JWKS endpoint of more than 256 characters', RouteAuthentication.jwt({ ...JWT, jwksEndpoint: `https://issuer.example.com/${'k'.repeat(240)}` }), /jwksEndpoint is 267 characters long; ALB takes at most 256\.$/],
