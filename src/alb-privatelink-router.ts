@@ -366,8 +366,10 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     validateLoadBalancerZones(this, this.loadBalancerAvailabilityZones);
     validateIpAddressType(this, front.ipAddressType, front.internetFacing, props.vpc.selectSubnets(loadBalancerSubnets).subnets);
     this.loadBalancer = this.createLoadBalancer(props, front, loadBalancerSubnets, securityGroup);
+    // Whatever the ALB's type: turning IPv6 on or off then leaves the VPC's routes alone.
+    awaitInternetGatewayOfIpv6Routes(props.vpc);
     if (isDualStack(front.ipAddressType)) {
-      this.awaitIpv6(props.vpc, loadBalancerSubnets);
+      this.awaitIpv6Blocks(props.vpc, loadBalancerSubnets);
     }
     if (props.webAclArn !== undefined) {
       this.webAclAssociation = this.associateWebAcl(props.webAclArn);
@@ -552,15 +554,11 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
     return listener;
   }
 
-  /**
-   * Makes the dual-stack ALB wait for its subnets' IPv6: the blocks given to them apart, and the
-   * IPv6 default routes of the VPC's public subnets (see `awaitInternetGatewayOfIpv6Routes`).
-   */
-  private awaitIpv6(vpc: ec2.IVpc, loadBalancerSubnets: ec2.SubnetSelection): void {
+  /** Makes the dual-stack ALB wait for the IPv6 blocks given to its subnets apart from them. */
+  private awaitIpv6Blocks(vpc: ec2.IVpc, loadBalancerSubnets: ec2.SubnetSelection): void {
     for (const association of ipv6BlockAssociationsOf(vpc.selectSubnets(loadBalancerSubnets).subnets)) {
       this.loadBalancer.node.addDependency(association);
     }
-    awaitInternetGatewayOfIpv6Routes(vpc);
   }
 
   /** The DNS-validated certificate for `domainName`, in the stack's Region, the ALB's. */

@@ -156,8 +156,8 @@ describe('ipAddressType', () => {
       .toThrow(/^Test\/Router: ipAddressType: DUAL_STACK_WITHOUT_PUBLIC_IPV4 is for an internet-facing ALB/);
   });
 
-  test('the IPv6 default routes of the VPC\'s public subnets wait for the internet gateway\'s attachment (aws/aws-cdk#37853)', () => {
-    const { stack, vpc } = build({ ipAddressType: elbv2.IpAddressType.DUAL_STACK }, { dualStackVpc: true });
+  test.each([elbv2.IpAddressType.DUAL_STACK, elbv2.IpAddressType.IPV4])('the IPv6 default routes of a dual-stack VPC\'s public subnets wait for the internet gateway\'s attachment (aws/aws-cdk#37853), with an ALB of type %s', (ipAddressType) => {
+    const { stack, vpc } = build({ ipAddressType }, { dualStackVpc: true });
     const attachment = stack.resolve((vpc.node.findChild('VPCGW') as CfnElement).logicalId);
     const routes = Template.fromStack(stack).findResources('AWS::EC2::Route', { Properties: { DestinationIpv6CidrBlock: '::/0' } });
     expect(Object.keys(routes)).toHaveLength(2);
