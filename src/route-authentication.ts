@@ -152,6 +152,30 @@ const RESERVED_JWT_CLAIMS = ['iss', 'exp', 'nbf', 'iat'];
  * that clients bring, for machine-to-machine calls. ALB authenticates on HTTPS listeners only.
  *
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ *
+ * @example
+ * import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+ * import { AlbPrivateLinkRouter, RouteAuthentication } from 'cdk-alb-privatelink-router';
+ *
+ * declare const certificate: acm.ICertificate;
+ *
+ * new AlbPrivateLinkRouter(this, 'Router', {
+ *   vpc: vpc1,
+ *   certificates: [certificate],
+ *   routes: [
+ *     { path: '/vpc2', producerVpc: vpc2, instances: [web2a, web2b] },
+ *     {
+ *       path: '/api',
+ *       producerVpc: vpc3,
+ *       instances: [web3a, web3b],
+ *       // Only requests with a bearer token signed by this issuer reach the service.
+ *       authentication: RouteAuthentication.jwt({
+ *         issuer: 'https://login.example.com',
+ *         jwksEndpoint: 'https://login.example.com/.well-known/jwks.json',
+ *       }),
+ *     },
+ *   ],
+ * });
  */
 export class RouteAuthentication {
   /** Signs users in with an OpenID Connect identity provider. */
