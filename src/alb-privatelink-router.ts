@@ -455,8 +455,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
       allowedPrincipals: this.allowedPrincipals,
     };
     const added = new PrivateLinkRoute(this, id, props);
-    if (!route.producer) {
-      this.warnOfDuplicateProducer(route, added);
+    if (route.producerVpc) {
+      this.warnOfDuplicateProducer(route, route.producerVpc, added);
     }
     this.addedRoutes.push(added);
     this.notifyRouteAdded(added);
@@ -617,9 +617,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
    * merged producer would need a construct ID derived from its targets, so adding an instance
    * would replace it, and removing the first route must not move it.
    */
-  private warnOfDuplicateProducer(route: PrivateLinkRouteOptions, added: PrivateLinkRoute): void {
+  private warnOfDuplicateProducer(route: PrivateLinkRouteOptions, producerVpc: ec2.IVpc, added: PrivateLinkRoute): void {
     const pathsOf = (constructs: IConstruct[]) => constructs.map((construct) => construct.node.path).sort();
-    const producerVpc = route.producerVpc!;
     const key = JSON.stringify([
       producerVpc.node.path,
       added.port,

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -17,6 +17,7 @@ import { connectedTargetGroupOf, sharedEndpointIdOf } from './private/shared-end
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { TARGET_PROPS } from './private/validation';
+import { ResolvedWeightedProducer, resolveWeightedProducers, validateStickinessDuration } from './private/weighted-producers';
 import { IPrivateLinkConsumer } from './private-link-consumer';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
@@ -76,6 +77,33 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
   readonly producer?: IPrivateLinkProducer;
 
   /**
+   * Several services the route spreads its requests over, by weight: for a migration to another
+   * VPC, account or Region without a gap, a canary, or one service in two Regions. Each producer
+   * gets its own interface endpoint, IP lookup, ALB target group and health checks, even at
+   * weight 0, so a producer can be added at 0, watched until healthy, then given requests. At most
+   * 5 producers (ALB's target groups per forward action), weights from 0 to 999, not all 0.
+   * A producer named both here and as another route's `producer` shares that route's consumer
+   * side, and a producer here keeps its resources when the route moves from `producer` to
+   * `producers` and back.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-action-types.html#forward-actions
+   * @default - the route forwards every request to its one `producer`, or to the producer it
+   * creates in `producerVpc`
+   */
+  readonly producers?: WeightedPrivateLinkProducer[];
+
+  /**
+   * How long the ALB keeps sending a client to the producer of a weighted route it sent the
+   * client's first request to (target-group stickiness, by a cookie the ALB sets). Only with
+   * `producers`; from 1 second to 7 days. A client stays on its producer for this long after
+   * the weights change, even when that producer's group has no healthy address.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupStickinessConfig.html
+   * @default - no stickiness: each request is sent by weight
+   */
+  readonly stickinessDuration?: Duration;
+
+  /**
    * The VPC the targets run in: the route creates its own `PrivateLinkProducer` (Network Load
    * Balancer and endpoint service) in it, for `instances`, `autoScalingGroups`, `ipAddresses`,
    * `ecsServices` or an `applicationLoadBalancer`.
@@ -114,13 +142,37 @@ export interface PrivateLinkRouteOptions extends BasePrivateLinkProducerProps {
   readonly priority?: number;
 }
 
-/**
- * One producer a route forwards to, and the consumer side that reaches it: a route forwards to
- * one today, and the list has room for more.
- */
+/** One of the services a weighted route spreads its requests over, with its share. */
+export interface WeightedPrivateLinkProducer {
+  /** The service: a `PrivateLinkProducer`, or an import of one. */
+  readonly producer: IPrivateLinkProducer;
+
+  /**
+   * The producer's share of the route's requests, relative to the other producers' weights:
+   * an integer from 0 to 999. At 0 the producer gets no requests, and is built and
+   * health-checked all the same.
+   */
+  readonly weight: number;
+
+  /**
+   * The producer's port the route uses: its `port` or one of its additional ports.
+   *
+   * @default - the producer's `port`
+   */
+  readonly port?: number;
+}
+
+/** One producer a route forwards to, and the consumer side that reaches it. */
 export interface PrivateLinkRouteDestination {
   /** The service. */
   readonly producer: IPrivateLinkProducer;
+
+  /**
+   * The producer's weight in the route's forward action.
+   *
+   * @default - none: the route forwards every request to its one producer
+   */
+  readonly weight?: number;
 
   /** The TCP port used from the ALB through to the targets. */
   readonly port: number;
@@ -221,9 +273,9 @@ export class PrivateLinkRoute extends Construct {
   public readonly priority: number;
 
   /**
-   * The producers the route forwards to, each with the consumer side that reaches it; one today.
-   * `producer`, `port`, `privateLinkTargetGroup`, `targetGroup` and the `metric…` methods are
-   * those of the first.
+   * The producers the route forwards to, each with the consumer side that reaches it: one, or
+   * those of `producers` in their order. `producer`, `port`, `privateLinkTargetGroup`,
+   * `targetGroup` and the `metric…` methods are those of the first.
    */
   public readonly destinations: PrivateLinkRouteDestination[];
 
@@ -262,16 +314,17 @@ export class PrivateLinkRoute extends Construct {
     if (vpc === undefined) {
       throw new Error(`${where}: vpc: give the consumer VPC, where the route's interface endpoint goes, or a consumer.`);
     }
-    const named = this.namedProducerOf(props);
-    this.producer = named ?? this.createProducer(props, vpc);
-    this.port = props.port ?? this.producer.port;
-    const group = this.connect(props, vpc, named);
-    this.privateLinkTargetGroup = group;
-    this.targetGroup = group.targetGroupFor(this.port);
-    this.destinations = [{ producer: this.producer, port: this.port, privateLinkTargetGroup: group, targetGroup: this.targetGroup }];
-    // Rules are named by peer and port, so routes sharing a security group and port share them.
-    group.connections.allowFrom(props.listener, ec2.Port.tcp(this.port), `From the ALB on port ${this.port}`);
-    this.listenerRule = this.addListenerRule(props.listener, match, props.authentication);
+    this.destinations = this.connectDestinations(props, vpc);
+    const [first] = this.destinations;
+    this.producer = first.producer;
+    this.port = first.port;
+    this.privateLinkTargetGroup = first.privateLinkTargetGroup;
+    this.targetGroup = first.targetGroup;
+    for (const destination of this.destinations) {
+      // Rules are named by peer and port, so routes sharing a security group and port share them.
+      destination.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(destination.port), `From the ALB on port ${destination.port}`);
+    }
+    this.listenerRule = this.addListenerRule(props, match);
     listenerRoutes.push({ match, constructPath: where });
   }
 
@@ -401,20 +454,60 @@ export class PrivateLinkRoute extends Construct {
    * the route creates is the route's alone, and its endpoint is `PrivateLink`, placed as the
    * consumer places its endpoints when there is one.
    */
-  private connect(props: PrivateLinkRouteProps, vpc: ec2.IVpc, named: IPrivateLinkProducer | undefined): PrivateLinkTargetGroup {
+  private connect(props: PrivateLinkRouteProps, vpc: ec2.IVpc, producer: IPrivateLinkProducer, port: number,
+    named: boolean): PrivateLinkTargetGroup {
     const where = this.node.path;
     const consumer = props.consumer;
     if (named && consumer) {
-      return asRouteError(where, `${consumer.node.path}/${sharedEndpointIdOf(named)}`, () => consumer.addPrivateLinkTargetGroup(named, this.port));
+      return asRouteError(where, `${consumer.node.path}/${sharedEndpointIdOf(producer)}`, () => consumer.addPrivateLinkTargetGroup(producer, port));
     }
-    const id = named ? sharedEndpointIdOf(named) : 'PrivateLink';
+    const id = named ? sharedEndpointIdOf(producer) : 'PrivateLink';
     return asRouteError(where, `${where}/${id}`,
-      () => connectedTargetGroupOf(this, vpc, consumer?.endpointOptions ?? props, this.producer, this.port, id));
+      () => connectedTargetGroupOf(this, vpc, consumer?.endpointOptions ?? props, producer, port, id));
   }
 
-  /** The listener rule forwarding what the route matches to its target group. */
-  private addListenerRule(listener: elbv2.IApplicationListener, match: RouteMatch,
-    authentication?: RouteAuthentication): elbv2.ApplicationListenerRule {
+  /**
+   * The producers the route forwards to, each connected to the consumer side: those of
+   * `producers`, or the one it names or creates.
+   */
+  private connectDestinations(props: PrivateLinkRouteProps, vpc: ec2.IVpc): PrivateLinkRouteDestination[] {
+    const weighted = this.weightedProducersOf(props);
+    validateStickinessDuration(this.node.path, props.stickinessDuration, weighted !== undefined);
+    if (weighted !== undefined) {
+      return weighted.map(({ producer, port, weight }) => {
+        const privateLinkTargetGroup = this.connect(props, vpc, producer, port, true);
+        return { producer, port, weight, privateLinkTargetGroup, targetGroup: privateLinkTargetGroup.targetGroupFor(port) };
+      });
+    }
+    const named = this.namedProducerOf(props);
+    const producer = named ?? this.createProducer(props, vpc);
+    const port = props.port ?? producer.port;
+    const privateLinkTargetGroup = this.connect(props, vpc, producer, port, named !== undefined);
+    return [{ producer, port, privateLinkTargetGroup, targetGroup: privateLinkTargetGroup.targetGroupFor(port) }];
+  }
+
+  /**
+   * The producers of a weighted route, checked, after checking that the route gives nothing
+   * that belongs to one producer; undefined for a route without `producers`.
+   */
+  private weightedProducersOf(props: PrivateLinkRouteProps): ResolvedWeightedProducer[] | undefined {
+    const where = this.node.path;
+    if (props.producers === undefined) {
+      return undefined;
+    }
+    const single = (['producer', 'producerVpc', 'producerSubnets', ...TARGET_PROPS, 'port', 'healthCheck', 'deregistrationDelay'] as const)
+      .filter((prop) => props[prop] !== undefined);
+    if (single.length > 0) {
+      throw new Error(`${where}: producers: a weighted route takes its producers, their ports, health checks and deregistration delays from producers; leave out ${single.join(' and ')} (a port goes with its producer, in producers).`);
+    }
+    const weighted = resolveWeightedProducers(where, props.producers);
+    weighted.forEach(({ producer, port }, index) => portAttributesOf(`${where}: producers[${index}]`, producer, port));
+    return weighted;
+  }
+
+  /** The listener rule forwarding what the route matches to its target group (or groups, by weight). */
+  private addListenerRule(props: PrivateLinkRouteProps, match: RouteMatch): elbv2.ApplicationListenerRule {
+    const listener = props.listener;
     const conditions = [
       ...(this.hosts.length > 0 ? [elbv2.ListenerCondition.hostHeaders(this.hosts)] : []),
       ...(this.pathPatterns.length > 0 ? [elbv2.ListenerCondition.pathPatterns(this.pathPatterns)] : []),
@@ -423,7 +516,7 @@ export class PrivateLinkRoute extends Construct {
       listener,
       priority: this.priority,
       conditions,
-      action: this.ruleAction(listener, authentication),
+      action: this.ruleAction(props),
     });
     // Named after its listener and priority, not the route. CloudFormation creates a resource
     // with a new logical ID before it deletes the old one, and ELB refuses a second rule at a
@@ -443,9 +536,13 @@ export class PrivateLinkRoute extends Construct {
     return rule;
   }
 
-  /** Forwards to the route's target group, after authentication if the route has it. */
-  private ruleAction(listener: elbv2.IApplicationListener, authentication?: RouteAuthentication): elbv2.ListenerAction {
-    const forward = elbv2.ListenerAction.forward([this.targetGroup]);
+  /** Forwards to the route's target group (or groups, by weight), after authentication if the route has it. */
+  private ruleAction(props: PrivateLinkRouteProps): elbv2.ListenerAction {
+    const { listener, authentication } = props;
+    const forward = props.producers === undefined
+      ? elbv2.ListenerAction.forward([this.targetGroup])
+      : elbv2.ListenerAction.weightedForward(this.destinations.map(({ targetGroup, weight }) => ({ targetGroup, weight })),
+        { stickinessDuration: props.stickinessDuration });
     if (authentication === undefined) return forward;
     validateAuthenticatedListener(this, listener, authentication);
     // ALB itself calls the identity provider's token and user-info endpoints (or the JWKS

@@ -1,5 +1,5 @@
 import { fullDiff, ResourceDifference, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -121,6 +121,10 @@ function ownerOf(resource: Record<string, any> | undefined): string {
   // The rules that let each route's NLB in live on the instances' security groups.
   if (/^Web[ABC]InstanceSecurityGroup$/.test(router)) return 'instances';
   if (router === 'Shared') return 'producer';
+  // The two producers of a weighted route's migration, and the consumer side of each.
+  if (router === 'Old' || router === 'New') return `${router.toLowerCase()} producer`;
+  const migrating = /^PrivateLinkEdge(Old|New)[0-9A-F]{8}$/.exec(child ?? '');
+  if (router === 'Router' && migrating) return `${migrating[1].toLowerCase()} consumer`;
   // Each route's alarms, under `Route-<route>`, and the dashboard.
   if (router === 'Monitoring') {
     if (child.startsWith('Route-')) return `${child.slice('Route-'.length)} alarms`;
@@ -596,6 +600,67 @@ describe('a producer serving several ports', () => {
     });
 
     test('never creates a security group rule that still exists under another logical ID', () => {
+      expect(duplicateSecurityGroupRulesOf(old, after)).toEqual([]);
+    });
+  });
+});
+
+/**
+ * The template of a stack with a consumer VPC, producers `Old` (in VPC A) and `New` (in VPC B)
+ * of one service on port 8080, and a router with a route `/orders` to them as `orders` says,
+ * beside a route `/c` to VPC C.
+ */
+function migrationTemplateOf(orders: (old: PrivateLinkProducer, next: PrivateLinkProducer) => Omit<AddPrivateLinkRouteOptions, 'path'>): Record<string, any> {
+  const stack = edgeStack();
+  const vpc = consumerVpc(stack, 'Consumer', 3);
+  const [webA, webB, webC] = ['A', 'B', 'C'].map((letter) => producer(stack, `Web${letter}`, 2, 3));
+  const old = new PrivateLinkProducer(stack, 'Old', { vpc: webA.vpc, instances: webA.instances, port: 8080 });
+  const next = new PrivateLinkProducer(stack, 'New', { vpc: webB.vpc, instances: webB.instances, port: 8080 });
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    routes: [{ path: '/orders', ...orders(old, next) }, { path: '/c', producerVpc: webC.vpc, instances: webC.instances, priority: 200 }],
+  });
+  return Template.fromStack(stack).toJSON();
+}
+
+describe('a weighted route: moving a service to another producer without a gap', () => {
+  const single = migrationTemplateOf((old) => ({ producer: old }));
+  const standby = migrationTemplateOf((old, next) => ({ producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }] }));
+  const shifted = migrationTemplateOf((old, next) => ({ producers: [{ producer: old, weight: 0 }, { producer: next, weight: 100 }] }));
+  const newOnly = migrationTemplateOf((_old, next) => ({ producers: [{ producer: next, weight: 100 }] }));
+  const done = migrationTemplateOf((_old, next) => ({ producer: next }));
+  const rule = 'orders update ElasticLoadBalancingV2::ListenerRule';
+
+  const STEPS: Array<{ step: string; before: Record<string, any>; after: Record<string, any>; changes: string[] }> = [
+    {
+      // The old producer keeps its endpoint, lookup and target group, whose logical IDs name the
+      // producer; the endpoints share the router's security group and the port, so its rules stay.
+      step: 'add the new producer at weight 0',
+      before: single,
+      after: standby,
+      changes: [...each('new consumer', 'create', CONSUMER), rule],
+    },
+    { step: 'shift the weights', before: standby, after: shifted, changes: [rule] },
+    { step: 'remove the old producer', before: shifted, after: newOnly, changes: [...each('old consumer', 'remove', CONSUMER), rule] },
+    { step: 'go back to a single producer', before: newOnly, after: done, changes: [rule] },
+    {
+      step: 'keep clients on their producer for an hour',
+      before: standby,
+      after: migrationTemplateOf((old, next) => ({
+        producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }],
+        stickinessDuration: Duration.hours(1),
+      })),
+      changes: [rule],
+    },
+  ];
+
+  describe.each(STEPS)('$step', ({ before: old, after, changes: expected }) => {
+    test('creates, updates and removes exactly these resources, and replaces none', () => {
+      expect(summaryOf(changesOf(old, after))).toEqual([...expected].sort());
+    });
+
+    test('never puts two rules of the listener at one priority, nor duplicates a security group rule', () => {
+      expect(priorityClashesOf(old, after)).toEqual([]);
       expect(duplicateSecurityGroupRulesOf(old, after)).toEqual([]);
     });
   });

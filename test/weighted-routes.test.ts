@@ -1,0 +1,216 @@
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { consumerStack, groupIdOf, logicalId, producer } from './fixtures';
+import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, WeightedPrivateLinkProducer } from '../src';
+
+const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
+const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
+
+/** Every case runs on a listener of an ALB defined here and on one imported by ARN. */
+const LISTENERS = {
+  owned: (stack: Stack, vpc: ec2.IVpc) => {
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    return alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  },
+  imported: (stack: Stack) => elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Http', {
+    listenerArn: LISTENER_ARN,
+    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0123456789abcdef0', { allowAllOutbound: false }),
+  }),
+};
+
+/** A stack with two producers of the same service in two VPCs: `old` on port 8080, `next` on 9090. */
+function twoProducers() {
+  const { stack, vpc } = consumerStack();
+  const oldWeb = producer(stack, 'OldWeb');
+  const nextWeb = producer(stack, 'NextWeb');
+  const old = new PrivateLinkProducer(stack, 'Old', { vpc: oldWeb.vpc, instances: oldWeb.instances, port: 8080 });
+  const next = new PrivateLinkProducer(stack, 'Next', { vpc: nextWeb.vpc, instances: nextWeb.instances, port: 9090 });
+  return { stack, vpc, old, next, oldWeb };
+}
+
+/** The forward action of the stack's only listener rule. */
+function forwardActionOf(stack: Stack): Record<string, any> {
+  const rules = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+  expect(rules).toHaveLength(1);
+  return rules[0].Properties.Actions.find((action: any) => action.Type === 'forward');
+}
+
+describe.each(Object.entries(LISTENERS))('a weighted PrivateLinkRoute on an %s listener', (kind, listenerIn) => {
+  function setup() {
+    const fixture = twoProducers();
+    return { ...fixture, listener: listenerIn(fixture.stack, fixture.vpc) };
+  }
+
+  test('spreads the rule\'s requests over one target group per producer, by weight, in the given order', () => {
+    const { stack, vpc, listener, old, next } = setup();
+    const route = new PrivateLinkRoute(stack, 'Route', {
+      listener, vpc, path: '/orders', producers: [{ producer: old, weight: 90 }, { producer: next, weight: 10 }],
+    });
+    expect(route.destinations.map((d) => [d.producer, d.port, d.weight])).toEqual([[old, 8080, 90], [next, 9090, 10]]);
+    expect(forwardActionOf(stack)).toEqual({
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: route.destinations.map((d) => ({ TargetGroupArn: { Ref: logicalId(stack, d.targetGroup) }, Weight: d.weight })),
+      },
+    });
+    // The route's single-producer attributes are the first producer's.
+    expect([route.producer, route.port, route.targetGroup]).toEqual([old, 8080, route.destinations[0].targetGroup]);
+  });
+
+  test('builds and health-checks a producer at weight 0 like any other', () => {
+    const { stack, vpc, listener, old, next } = setup();
+    const route = new PrivateLinkRoute(stack, 'Route', {
+      listener, vpc, path: '/orders', producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    template.resourceCountIs('Custom::EndpointIpAddresses', 2);
+    const standby = route.destinations[1];
+    expect(standby.weight).toBe(0);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: stack.resolve(next.endpointServiceName) });
+    expect(template.toJSON().Resources[logicalId(stack, standby.targetGroup)].Properties).toMatchObject({
+      Port: 9090,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/',
+      Targets: [0, 1].map((index) => ({ Id: expect.anything(), Port: 9090 })),
+    });
+  });
+
+  test('opens each producer\'s endpoint to the listener\'s load balancer on that producer\'s port only', () => {
+    const { stack, vpc, listener, old, next } = setup();
+    const route = new PrivateLinkRoute(stack, 'Route', {
+      listener, vpc, path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }],
+    });
+    const albGroupId = kind === 'owned' ? groupIdOf(stack, listener.connections.securityGroups[0]) : 'sg-0123456789abcdef0';
+    const ingress = Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter(({ Properties: rule }) => JSON.stringify(rule.SourceSecurityGroupId) === JSON.stringify(albGroupId))
+      .map(({ Properties: rule }) => [rule.GroupId, rule.SourceSecurityGroupId, rule.IpProtocol, rule.FromPort, rule.ToPort]);
+    expect(ingress).toEqual(route.destinations
+      .map((d) => [groupIdOf(stack, d.privateLinkTargetGroup.connections.securityGroups[0]), albGroupId, 'tcp', d.port, d.port]));
+  });
+
+  test('keeps each client on its producer for stickinessDuration', () => {
+    const { stack, vpc, listener, old, next } = setup();
+    new PrivateLinkRoute(stack, 'Route', {
+      listener, vpc, path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }], stickinessDuration: Duration.hours(1),
+    });
+    expect(forwardActionOf(stack).ForwardConfig.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 3600 });
+  });
+
+  test('keeps every logical ID of its first producer when it goes from producer to producers', () => {
+    const logicalIdsOf = (producers: (old: IPrivateLinkProducer, next: IPrivateLinkProducer) => WeightedPrivateLinkProducer[] | undefined) => {
+      const { stack, vpc, listener, old, next } = setup();
+      const weighted = producers(old, next);
+      const route = new PrivateLinkRoute(stack, 'Route', { listener, vpc, path: '/orders', ...(weighted ? { producers: weighted } : { producer: old }) });
+      // Logical IDs under the route's consumer side of `next`, `Route/PrivateLink<next's unique ID>`.
+      const resources: Record<string, any> = Template.fromStack(stack).toJSON().Resources;
+      return { resources, nextSide: `${route.node.id}PrivateLink${Names.nodeUniqueId(next.node)}` };
+    };
+    const single = Object.keys(logicalIdsOf(() => undefined).resources);
+    const weighted = logicalIdsOf((old, next) => [{ producer: old, weight: 100 }, { producer: next, weight: 0 }]);
+    expect(Object.keys(weighted.resources)).toEqual(expect.arrayContaining(single));
+    // What is added is the second producer's consumer side, and the security group rules that reach it.
+    const added = Object.entries(weighted.resources).filter(([id]) => !single.includes(id));
+    expect(added.filter(([id]) => id.startsWith(weighted.nextSide)).map(([, resource]) => resource.Type).sort())
+      .toEqual(['AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::VPCEndpoint', 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        'Custom::EndpointIpAddresses']);
+    // The ALB's way out to it, on the listener's security group.
+    expect(added.filter(([id]) => !id.startsWith(weighted.nextSide)).map(([, resource]) => resource.Type)).toEqual(['AWS::EC2::SecurityGroupEgress']);
+  });
+});
+
+describe('a weighted route of a router', () => {
+  test('shares the consumer side of a producer with the router\'s other routes to it', () => {
+    const { stack, vpc, old, next } = twoProducers();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [
+        { path: '/orders', producers: [{ producer: old, weight: 50 }, { producer: next, weight: 50 }] },
+        { path: '/refunds', producer: next },
+      ],
+    });
+    const [orders, refunds] = router.routes;
+    expect(orders.destinations[1].targetGroup).toBe(refunds.targetGroup);
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+  });
+
+  test('a producer may serve two of its ports to one weighted route', () => {
+    const { stack, vpc, old, oldWeb } = twoProducers();
+    old.addPort(8443, { instances: oldWeb.instances });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc, routes: [{ path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: old, weight: 1, port: 8443 }] }],
+    });
+    expect(router.routes[0].destinations.map((d) => d.port)).toEqual([8080, 8443]);
+    expect(router.routes[0].destinations[0].privateLinkTargetGroup).toBe(router.routes[0].destinations[1].privateLinkTargetGroup);
+  });
+});
+
+describe('a weighted route is rejected at synth', () => {
+  function routeWith(props: Record<string, unknown>, producers = (old: IPrivateLinkProducer, next: IPrivateLinkProducer) =>
+    [{ producer: old, weight: 1 }, { producer: next, weight: 1 }] as WeightedPrivateLinkProducer[]) {
+    const { stack, vpc, old, next } = twoProducers();
+    return () => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producers: producers(old, next), ...props }] });
+  }
+
+  test.each([
+    ['more than 5 producers', (old: IPrivateLinkProducer) => Array.from({ length: 6 }, (_, index) => ({ producer: old, weight: 1, port: 8080 + index })),
+      /^Test\/Router\/orders: producers: lists 6 producers; an ALB forward action spreads requests over at most 5 target groups/],
+    ['no producer', () => [], /^Test\/Router\/orders: producers: is empty; /],
+    ['a weight below 0', (old: IPrivateLinkProducer, next: IPrivateLinkProducer) => [{ producer: old, weight: -1 }, { producer: next, weight: 1 }],
+      /^Test\/Router\/orders: producers\[0\]\.weight: must be an integer from 0 to 999, got -1\.$/],
+    ['a weight above 999', (old: IPrivateLinkProducer, next: IPrivateLinkProducer) => [{ producer: old, weight: 1 }, { producer: next, weight: 1000 }],
+      /^Test\/Router\/orders: producers\[1\]\.weight: must be an integer from 0 to 999, got 1000\.$/],
+    ['a fractional weight', (old: IPrivateLinkProducer) => [{ producer: old, weight: 0.5 }],
+      /^Test\/Router\/orders: producers\[0\]\.weight: must be an integer from 0 to 999, got 0\.5\.$/],
+    ['a weight that is a token', (old: IPrivateLinkProducer) => [{ producer: old, weight: Token.asNumber({ Ref: 'Weight' }) }],
+      /^Test\/Router\/orders: producers\[0\]\.weight: must be known at synth time, not a token\.$/],
+    ['every weight 0', (old: IPrivateLinkProducer, next: IPrivateLinkProducer) => [{ producer: old, weight: 0 }, { producer: next, weight: 0 }],
+      /^Test\/Router\/orders: producers: every weight is 0, so no producer would get a request; /],
+    ['a producer and port listed twice', (old: IPrivateLinkProducer, next: IPrivateLinkProducer) =>
+      [{ producer: old, weight: 1 }, { producer: next, weight: 1 }, { producer: old, weight: 5, port: 8080 }],
+    /^Test\/Router\/orders: producers\[2\]: is producer 'Test\/Old' on port 8080, as producers\[0\] is; list each producer and port once/],
+    ['a port the producer does not offer', (old: IPrivateLinkProducer, next: IPrivateLinkProducer) => [{ producer: old, weight: 1 }, { producer: next, weight: 1, port: 8080 }],
+      /^Test\/Router\/orders: producers\[1\]: port: producer 'Test\/Next' offers port 9090, not 8080; /],
+  ])('%s', (_case, producers, message) => {
+    expect(routeWith({}, producers as never)).toThrow(message);
+  });
+
+  test('two imports of one endpoint service on one port, which would be the same service twice', () => {
+    const { stack, vpc } = consumerStack();
+    const imports = ['A', 'B'].map((id) => PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, id, { endpointServiceName: SERVICE_NAME, port: 8080 }));
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producers: imports.map((p) => ({ producer: p, weight: 1 })) }] }))
+      .toThrow(/^Test\/Router\/orders: producers\[1\]: is producer 'Test\/B' on port 8080, as producers\[0\] is; /);
+  });
+
+  test.each([
+    ['producer', (old: IPrivateLinkProducer) => ({ producer: old })],
+    ['producerVpc', () => ({ producerVpc: new ec2.Vpc(new Stack(), 'Other') })],
+    ['port', () => ({ port: 8080 })],
+    ['healthCheck', () => ({ healthCheck: { path: '/health' } })],
+  ])('together with %s, which belongs to a single producer', (prop, extra) => {
+    const { stack, vpc, old, next } = twoProducers();
+    const props = extra(old);
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc, routes: [{ path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }], ...props }],
+    })).toThrow(new RegExp(`^Test/Router/orders: producers: a weighted route takes its producers, their ports, health checks and deregistration delays from producers; leave out ${prop} `));
+  });
+
+  test.each([
+    [Duration.seconds(0), '0 seconds'],
+    [Duration.days(8), '8 days'],
+    [Duration.millis(1500), '1 second 500 millis'],
+  ])('stickinessDuration of %s, outside ALB\'s 1 second to 7 days', (stickinessDuration, shown) => {
+    expect(routeWith({ stickinessDuration })).toThrow(
+      new RegExp(`^Test/Router/orders: stickinessDuration: must be a whole number of seconds from 1 second to 7 days, got ${shown}`));
+  });
+
+  test('stickinessDuration without producers', () => {
+    const { stack, vpc, old } = twoProducers();
+    expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producer: old, stickinessDuration: Duration.hours(1) }] }))
+      .toThrow(/^Test\/Router\/orders: stickinessDuration: keeps each client on one producer of a weighted route; give producers, or leave stickinessDuration out\.$/);
+  });
+});
