@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EndpointIpAddresses } from './endpoint-ip-addresses';
 import { endpointCreatorOf } from './private/endpoint-creator';
+import { errorRateOf } from './private/error-rate';
 import { HTTPS_PORT, validateAuthenticatedListener } from './private/front-door';
 import { recordServedLoadBalancer } from './private/load-balancer-association';
 import { portAttributesOf } from './private/ports';
@@ -366,17 +367,7 @@ export class PrivateLinkRoute extends Construct {
    * with a 5xx by the service, or not connected to the endpoint. Over 5 minutes by default.
    */
   public metricErrorRate(props: cloudwatch.MathExpressionOptions = {}): cloudwatch.MathExpression {
-    const period = { period: props.period };
-    return new cloudwatch.MathExpression({
-      ...props,
-      expression: '100 * (FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests',
-      usingMetrics: {
-        requests: this.metricRequestCount(period),
-        target5xx: this.metricTarget5xxCount(period),
-        connectionErrors: this.metricTargetConnectionErrorCount(period),
-      },
-      label: props.label ?? `${routeLabelOf(this)} errors (%)`,
-    });
+    return errorRateOf(this.targetGroup, `${routeLabelOf(this)} errors (%)`, props);
   }
 
   /** The seconds from the ALB sending a request to the service until its answer starts. Average over 5 minutes by default. */

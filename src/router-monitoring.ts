@@ -8,12 +8,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlbPrivateLinkRouter } from './alb-privatelink-router';
+import { errorRateOf } from './private/error-rate';
 import { routeLabelOf } from './private/route-match';
 import { observeRoutes } from './private/route-observers';
 import { stableIdOf } from './private/stable-id';
 import { validateSynthTimeNumber } from './private/validation';
 import { PrivateLinkProducer } from './private-link-producer';
-import { PrivateLinkRoute } from './private-link-route';
+import { PrivateLinkRoute, PrivateLinkRouteDestination } from './private-link-route';
 
 /** Properties of a `RouterMonitoring`. */
 export interface RouterMonitoringProps {
@@ -124,6 +125,17 @@ export interface RouterMonitoringProps {
    * the producer's own stack with `producer.metricHealthyHostCount()`
    */
   readonly watchProducersInOtherStacks?: boolean;
+
+  /**
+   * Whether the alarms of a producer on standby notify: one that every watched route lists in
+   * `producers` at weight 0, added there to warm up before it gets requests. Its alarms exist
+   * and change state either way (ActionsEnabled), and notify from the deploy that gives it a
+   * weight, without being replaced.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-actionsenabled
+   * @default false: a producer on standby notifies nobody
+   */
+  readonly alarmOnStandbyProducers?: boolean;
 }
 
 /** At most this many routes are named in an alarm's description or a row's titles. */
@@ -211,10 +223,26 @@ function labelOf(routes: PrivateLinkRoute[]): string {
   return `${routes.length === 1 ? 'Route' : 'Routes'} ${namesOf(routes)}`;
 }
 
-/** The alarms of one ALB target group, and the routes forwarding to it. */
+/** Whether every route of a group gives it weight 0: a producer added to warm up before it gets requests. */
+function isOnStandby(watched: WatchedTargetGroup): boolean {
+  return watched.weights.every((weight) => weight === 0);
+}
+
+/** For a group of a weighted route, its producer's share of the first such route's requests, for the row's titles. */
+function shareOf(watched: WatchedTargetGroup): string {
+  const index = watched.weights.findIndex((weight) => weight !== undefined);
+  if (index === -1) return '';
+  const route = watched.routes[index];
+  const total = route.destinations.reduce((sum, destination) => sum + (destination.weight ?? 0), 0);
+  return ` (weight ${watched.weights[index]} of ${total})`;
+}
+
+/** The alarms of one ALB target group, and the routes forwarding to it with their weights of it. */
 interface WatchedTargetGroup {
   readonly alarms: cloudwatch.Alarm[];
   readonly routes: PrivateLinkRoute[];
+  /** Per route, the weight it gives the group; undefined for a route with one producer. */
+  readonly weights: Array<number | undefined>;
 }
 
 /**
@@ -258,6 +286,7 @@ export class RouterMonitoring extends Construct {
   private readonly dashboardName?: string;
   private readonly alarmNamePrefix?: string;
   private readonly watchProducersInOtherStacks: boolean;
+  private readonly alarmOnStandbyProducers: boolean;
   /** The watched ALB target groups. */
   private readonly targetGroups = new Map<elbv2.IApplicationTargetGroup, WatchedTargetGroup>();
   private readonly allDashboards: cloudwatch.Dashboard[] = [];
@@ -275,6 +304,7 @@ export class RouterMonitoring extends Construct {
     this.dashboardName = props.dashboardName;
     this.alarmNamePrefix = validateAlarmNamePrefix(this.node.path, props.alarmNamePrefix);
     this.watchProducersInOtherStacks = props.watchProducersInOtherStacks ?? false;
+    this.alarmOnStandbyProducers = props.alarmOnStandbyProducers ?? false;
     this.node.addValidation({ validate: () => this.validateAlarmTopic() });
     this.allowAlarmsToUseTopicKey();
 
@@ -293,62 +323,72 @@ export class RouterMonitoring extends Construct {
     return [...this.targetGroups.values()].flatMap((watched) => watched.alarms);
   }
 
-  /** The alarms of one watched route: those of its ALB target group, shared with the routes on it. */
+  /**
+   * The alarms of one watched route: those of its ALB target group (of each of its producers,
+   * for a weighted route), shared with the routes on it.
+   */
   public alarmsOf(route: PrivateLinkRoute): cloudwatch.Alarm[] {
-    const watched = this.targetGroups.get(route.targetGroup);
-    if (watched === undefined || !watched.routes.includes(route)) {
+    const watched = route.destinations.map((destination) => this.targetGroups.get(destination.targetGroup));
+    if (watched.some((group) => group === undefined || !group.routes.includes(route))) {
       throw new Error(`${this.node.path}: route: '${route.node.path}' is not watched; give it to monitorRoute, or add it to the router.`);
     }
-    return [...watched.alarms];
+    return watched.flatMap((group) => group!.alarms);
   }
 
   /**
-   * Watches one more route, such as a `PrivateLinkRoute` on a listener of your own: its alarms
-   * and dashboard row, unless a watched route shares its target group, whose alarms and row then
-   * name it too. The router's own routes are watched already.
+   * Watches one more route, such as a `PrivateLinkRoute` on a listener of your own: the alarms
+   * and dashboard row of its target group (of each of its producers, for a weighted route),
+   * unless a watched route shares the group, whose alarms and row then name it too. The
+   * router's own routes are watched already.
    */
   public monitorRoute(route: PrivateLinkRoute): void {
-    const existing = this.targetGroups.get(route.targetGroup);
-    if (existing?.routes.includes(route)) {
+    if (this.targetGroups.get(route.targetGroup)?.routes.includes(route)) {
       throw new Error(`${this.node.path}: route: '${route.node.path}' is watched already (the router's routes are watched from the start); give each route once.`);
     }
-    const producer = this.producerSideOf(route);
-    if (existing) {
-      existing.routes.push(route);
-      return;
+    for (const destination of route.destinations) {
+      const producer = this.producerSideOf(route, destination);
+      const existing = this.targetGroups.get(destination.targetGroup);
+      if (existing) {
+        existing.routes.push(route);
+        existing.weights.push(destination.weight);
+        continue;
+      }
+      const watched: WatchedTargetGroup = { routes: [route], weights: [destination.weight], alarms: [] };
+      watched.alarms.push(...this.alarmsFor(route, destination, watched, producer));
+      this.targetGroups.set(destination.targetGroup, watched);
+      this.addRow(this.rowOf(destination, watched, producer));
     }
-    const routes = [route];
-    this.targetGroups.set(route.targetGroup, { routes, alarms: this.alarmsFor(route, routes, producer) });
-    this.addRow(this.rowOf(route, routes, producer));
   }
 
   /**
-   * The alarms of the target group of `route`, in a scope named after what owns the group: the
-   * route, when it created its producer (`Route-<id>`), or else the group itself
-   * (`TargetGroup-<its logical ID>`), which stays as routes to the producer come and go, and
-   * beside the groups of other producers of one route. Their descriptions list `routes`, which
-   * grows as more routes on the group are watched.
+   * The alarms of the target group of one of `route`'s producers, in a scope named after what
+   * owns the group: the route, when it created its producer (`Route-<id>`), or else the group
+   * itself (`TargetGroup-<its logical ID>`), which stays as routes to the producer come and go,
+   * and beside the groups of other producers of one route. Their descriptions list the group's
+   * routes, which grow as more routes on the group are watched.
    */
-  private alarmsFor(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
+  private alarmsFor(route: PrivateLinkRoute, destination: PrivateLinkRouteDestination, watched: WatchedTargetGroup,
+    producer: PrivateLinkProducer | string): cloudwatch.Alarm[] {
+    const { targetGroup, port } = destination;
     let scope: Construct;
     let name: string;
-    if (route.producer.node.scope === route) {
+    if (destination.producer.node.scope === route) {
       scope = new Construct(this, `Route-${this.keyOf(route)}`);
       name = this.keyOf(route);
     } else {
-      scope = new Construct(this, `TargetGroup-${stableIdOf(this, route.targetGroup.targetGroupArn)}`);
-      name = `${route.producer.node.path.replace(/\//g, '-')}-${route.port}`;
+      scope = new Construct(this, `TargetGroup-${stableIdOf(this, targetGroup.targetGroupArn)}`);
+      name = `${destination.producer.node.path.replace(/\//g, '-')}-${port}`;
     }
-    const describe = (text: () => string) => Lazy.string({ produce: () => fit(`${labelOf(routes)}: ${text()}`, MAX_ALARM_DESCRIPTION) });
-    const healthPeriods = this.healthEvaluationPeriodsOf(route);
+    const describe = (text: () => string) => Lazy.string({ produce: () => fit(`${labelOf(watched.routes)}: ${text()}`, MAX_ALARM_DESCRIPTION) });
+    const healthPeriods = this.healthEvaluationPeriodsOf(route, destination);
     // ELB's docs: Minimum and Maximum are over the load balancer's nodes, and Maximum is the
     // useful statistic for HealthyHostCount: below 1 means no node sees a healthy target.
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html
     const healthy = { period: this.period, statistic: cloudwatch.Stats.MAXIMUM };
-    return [
+    const alarms = [
       this.alarm(scope, name, 'NoHealthyEndpoint', healthPeriods, {
-        metric: route.metricHealthyHostCount(healthy),
+        metric: targetGroup.metrics.healthyHostCount(healthy),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         // ELB reports HealthyHostCount whenever it health-checks, so a gap is a target group that
@@ -358,18 +398,18 @@ export class RouterMonitoring extends Construct {
         alarmDescription: describe(() => 'no address of the interface endpoint passes the ALB\'s health check, which goes through the endpoint and the producer\'s NLB to a target. Requests fail, or go to failing targets.'),
       }),
       ...(typeof producer === 'string' ? [] : [this.alarm(scope, name, 'NoHealthyTarget', healthPeriods, {
-        metric: route.metricProducerHealthyHostCount(healthy),
+        metric: producer.metricHealthyHostCount({ ...healthy, port }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.MISSING,
-        alarmDescription: describe(() => `no target of producer ${producer.node.path} on port ${route.port} passes its NLB's health check.`),
+        alarmDescription: describe(() => `no target of producer ${producer.node.path} on port ${port} passes its NLB's health check.`),
       })]),
       this.alarm(scope, name, 'ErrorRate', this.evaluationPeriods, {
         metric: new cloudwatch.MathExpression({
           expression: `IF(FILL(requests, 0) >= ${this.errorRateMinimumRequests}, errorRate, 0)`,
           usingMetrics: {
-            requests: route.metricRequestCount({ period: this.period }),
-            errorRate: route.metricErrorRate({ period: this.period }),
+            requests: targetGroup.metrics.requestCount({ period: this.period }),
+            errorRate: errorRateOf(targetGroup, 'errors (%)', { period: this.period }),
           },
           period: this.period,
         }),
@@ -379,6 +419,12 @@ export class RouterMonitoring extends Construct {
         alarmDescription: describe(() => `more than ${this.errorRateThreshold}% of the requests (of at least ${this.errorRateMinimumRequests} in ${this.period.toHumanString()}) got a 5xx from the service or could not connect to the interface endpoint.`),
       }),
     ];
+    if (!this.alarmOnStandbyProducers) {
+      // Left out unless the group is on standby, so that other alarms stay as they were.
+      const actionsEnabled = Lazy.any({ produce: () => (isOnStandby(watched) ? false : undefined) });
+      alarms.forEach((alarm) => { (alarm.node.defaultChild as cloudwatch.CfnAlarm).actionsEnabled = actionsEnabled; });
+    }
+    return alarms;
   }
 
   /**
@@ -387,13 +433,12 @@ export class RouterMonitoring extends Construct {
    * sides (`targetStartupTime`, then the NLB's checks, then the ALB's), so that a deploy does not
    * page.
    */
-  private healthEvaluationPeriodsOf(route: PrivateLinkRoute): number {
-    const producer = route.producer;
+  private healthEvaluationPeriodsOf(route: PrivateLinkRoute, { producer, port, targetGroup }: PrivateLinkRouteDestination): number {
     // An imported producer's NLB checks with the settings its ALB target group was given.
     const producerHealthCheck = PrivateLinkProducer.isPrivateLinkProducer(producer)
-      ? producer.targetGroupFor(route.port).healthCheck
-      : route.targetGroup.healthCheck;
-    const window = this.targetStartupSeconds + secondsToHealthyOf(producerHealthCheck) + secondsToHealthyOf(route.targetGroup.healthCheck);
+      ? producer.targetGroupFor(port).healthCheck
+      : targetGroup.healthCheck;
+    const window = this.targetStartupSeconds + secondsToHealthyOf(producerHealthCheck) + secondsToHealthyOf(targetGroup.healthCheck);
     const seconds = this.period.toSeconds();
     const periods = Math.max(this.evaluationPeriods, Math.ceil(window / seconds));
     const max = maxEvaluationSecondsOf(seconds);
@@ -479,11 +524,14 @@ export class RouterMonitoring extends Construct {
   }
 
   /**
-   * The dashboard row of one ALB target group, titled with `routes` (which grows as more routes
-   * on it are watched): traffic, error rate, both sides' health, response time.
+   * The dashboard row of one ALB target group, titled with its routes (which grow as more routes
+   * on it are watched), and for a weighted route with the group's producer and share, so that
+   * the rows of its producers show the split: traffic, error rate, both sides' health, response
+   * time.
    */
-  private rowOf(route: PrivateLinkRoute, routes: PrivateLinkRoute[], producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
-    const label = Lazy.string({ produce: () => fit(namesOf(routes), MAX_ROW_LABEL) });
+  private rowOf({ targetGroup, port }: PrivateLinkRouteDestination, watched: WatchedTargetGroup,
+    producer: PrivateLinkProducer | string): cloudwatch.IWidget[] {
+    const label = Lazy.string({ produce: () => fit(`${namesOf(watched.routes)}${shareOf(watched)}`, MAX_ROW_LABEL) });
     const period = { period: this.period };
     // The statistic the health alarms take, so that the graphs show what they evaluate.
     const health = { period: this.period, statistic: cloudwatch.Stats.MAXIMUM };
@@ -491,31 +539,31 @@ export class RouterMonitoring extends Construct {
       ? new cloudwatch.TextWidget({ markdown: `**${label}**: ${producer}`, width: 4, height: 6 })
       : new cloudwatch.GraphWidget({
         title: `${label}: producer targets (NLB)`,
-        left: [route.metricProducerHealthyHostCount(health), route.metricProducerUnhealthyHostCount(health)],
+        left: [producer.metricHealthyHostCount({ ...health, port }), producer.metricUnhealthyHostCount({ ...health, port })],
         width: 4,
       });
     return [
       new cloudwatch.GraphWidget({
         title: `${label}: requests and failures`,
-        left: [route.metricRequestCount(period)],
-        right: [route.metricTarget5xxCount(period), route.metricTargetConnectionErrorCount(period)],
+        left: [targetGroup.metrics.requestCount(period)],
+        right: [targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period), targetGroup.metrics.targetConnectionErrorCount(period)],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
         title: `${label}: error rate (%)`,
-        left: [route.metricErrorRate({ ...period, label: 'errors (%)' })],
+        left: [errorRateOf(targetGroup, 'errors (%)', period)],
         leftAnnotations: [{ value: this.errorRateThreshold, label: 'alarm threshold' }],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
         title: `${label}: endpoint addresses (ALB)`,
-        left: [route.metricHealthyHostCount(health), route.metricUnhealthyHostCount(health)],
+        left: [targetGroup.metrics.healthyHostCount(health), targetGroup.metrics.unhealthyHostCount(health)],
         width: 4,
       }),
       producerWidget,
       new cloudwatch.GraphWidget({
         title: `${label}: response time (s)`,
-        left: [route.metricTargetResponseTime(period)],
+        left: [targetGroup.metrics.targetResponseTime(period)],
         width: 4,
       }),
     ];
@@ -527,8 +575,7 @@ export class RouterMonitoring extends Construct {
    * and other accounts' only through CloudWatch cross-account observability, not set up here;
    * and a producer in another stack is watched only with `watchProducersInOtherStacks`.
    */
-  private producerSideOf(route: PrivateLinkRoute): PrivateLinkProducer | string {
-    const producer = route.producer;
+  private producerSideOf(route: PrivateLinkRoute, { producer }: PrivateLinkRouteDestination): PrivateLinkProducer | string {
     const here = Stack.of(this);
     let reason: string | undefined;
     if (!PrivateLinkProducer.isPrivateLinkProducer(producer)) {

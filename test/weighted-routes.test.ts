@@ -1,9 +1,14 @@
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { consumerStack, groupIdOf, logicalId, producer } from './fixtures';
-import { AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, WeightedPrivateLinkProducer } from '../src';
+import {
+  AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication, RouterMonitoring, RouterMonitoringProps,
+  WeightedPrivateLinkProducer,
+} from '../src';
 
 const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
@@ -76,7 +81,7 @@ describe.each(Object.entries(LISTENERS))('a weighted PrivateLinkRoute on an %s l
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
       HealthCheckPath: '/',
-      Targets: [0, 1].map((index) => ({ Id: expect.anything(), Port: 9090 })),
+      Targets: [0, 1].map(() => ({ Id: expect.anything(), Port: 9090 })),
     });
   });
 
@@ -124,6 +129,23 @@ describe.each(Object.entries(LISTENERS))('a weighted PrivateLinkRoute on an %s l
 });
 
 describe('a weighted route of a router', () => {
+  test('authenticates, then spreads the requests by weight', () => {
+    const { stack, vpc, old, next } = twoProducers();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc')],
+      routes: [{
+        path: '/orders',
+        producers: [{ producer: old, weight: 3 }, { producer: next, weight: 1 }],
+        authentication: RouteAuthentication.jwt({ issuer: 'https://login.example.com', jwksEndpoint: 'https://login.example.com/jwks.json' }),
+      }],
+    });
+    const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rule.Properties.Actions.map((action: any) => [action.Type, action.Order])).toEqual([['jwt-validation', 1], ['forward', 2]]);
+    expect(rule.Properties.Actions[1].ForwardConfig.TargetGroups.map((group: any) => group.Weight)).toEqual([3, 1]);
+    expect(router.routes[0].destinations).toHaveLength(2);
+  });
+
   test('shares the consumer side of a producer with the router\'s other routes to it', () => {
     const { stack, vpc, old, next } = twoProducers();
     const router = new AlbPrivateLinkRouter(stack, 'Router', {
@@ -212,5 +234,54 @@ describe('a weighted route is rejected at synth', () => {
     const { stack, vpc, old } = twoProducers();
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producer: old, stickinessDuration: Duration.hours(1) }] }))
       .toThrow(/^Test\/Router\/orders: stickinessDuration: keeps each client on one producer of a weighted route; give producers, or leave stickinessDuration out\.$/);
+  });
+});
+
+describe('a weighted route under RouterMonitoring', () => {
+  function monitored(weights: [number, number], props: Partial<RouterMonitoringProps> = {}, moreRoutes: AddPrivateLinkRouteOptions[] = []) {
+    const { stack, vpc, old, next } = twoProducers();
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [{ path: '/orders', producers: [{ producer: old, weight: weights[0] }, { producer: next, weight: weights[1] }] }, ...moreRoutes],
+    });
+    const monitoring = new RouterMonitoring(stack, 'Monitoring', { router, alarmTopic: new sns.Topic(stack, 'OnCall'), ...props });
+    return { stack, router, monitoring, old, next };
+  }
+  const actionsEnabledOf = (stack: Stack, alarms: cloudwatch.Alarm[]) =>
+    alarms.map((alarm) => Template.fromStack(stack).toJSON().Resources[logicalId(stack, alarm)].Properties.ActionsEnabled);
+
+  test('watches each producer\'s target group, on both sides, with the split in the rows\' titles', () => {
+    const { stack, router, monitoring } = monitored([90, 10]);
+    const [orders] = router.routes;
+    const metricsOf = (alarm: cloudwatch.Alarm) => JSON.stringify(stack.resolve((alarm.node.defaultChild as cloudwatch.CfnAlarm).metrics ?? null))
+      + JSON.stringify(stack.resolve((alarm.node.defaultChild as cloudwatch.CfnAlarm).dimensions ?? null));
+    const alarms = monitoring.alarmsOf(orders);
+    expect(alarms).toHaveLength(2 * 3);
+    orders.destinations.forEach((destination, index) => {
+      const own = alarms.slice(3 * index, 3 * index + 3);
+      expect(own.map((alarm) => alarm.node.id)).toEqual(['NoHealthyEndpoint', 'NoHealthyTarget', 'ErrorRate']);
+      const targetGroupName = JSON.stringify(stack.resolve(destination.targetGroup.targetGroupFullName));
+      expect(metricsOf(own[0])).toContain(targetGroupName.slice(1, -1));
+      expect(metricsOf(own[2])).toContain(targetGroupName.slice(1, -1));
+    });
+    const body = JSON.stringify(stack.resolve((monitoring.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody));
+    expect(body).toContain('/orders (weight 90 of 100): requests and failures');
+    expect(body).toContain('/orders (weight 10 of 100): requests and failures');
+  });
+
+  test('keeps the alarms of a producer at weight 0 quiet until it gets a weight, unless told otherwise', () => {
+    const standby = monitored([100, 0]);
+    const [orders] = standby.router.routes;
+    const alarms = standby.monitoring.alarmsOf(orders);
+    expect(actionsEnabledOf(standby.stack, alarms)).toEqual([undefined, undefined, undefined, false, false, false]);
+
+    const told = monitored([100, 0], { alarmOnStandbyProducers: true });
+    expect(actionsEnabledOf(told.stack, told.monitoring.alarmsOf(told.router.routes[0]))).toEqual(Array(6).fill(undefined));
+  });
+
+  test('a producer that another route gives requests is not on standby', () => {
+    const { stack, router, monitoring } = monitored([100, 0], {}, []);
+    const refunds = router.addRoute({ path: '/refunds', producer: router.routes[0].destinations[1].producer });
+    expect(actionsEnabledOf(stack, monitoring.alarmsOf(refunds))).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -610,16 +610,18 @@ describe('a producer serving several ports', () => {
  * of one service on port 8080, and a router with a route `/orders` to them as `orders` says,
  * beside a route `/c` to VPC C.
  */
-function migrationTemplateOf(orders: (old: PrivateLinkProducer, next: PrivateLinkProducer) => Omit<AddPrivateLinkRouteOptions, 'path'>): Record<string, any> {
+function migrationTemplateOf(orders: (old: PrivateLinkProducer, next: PrivateLinkProducer) => Omit<AddPrivateLinkRouteOptions, 'path'>,
+  monitored = false): Record<string, any> {
   const stack = edgeStack();
   const vpc = consumerVpc(stack, 'Consumer', 3);
   const [webA, webB, webC] = ['A', 'B', 'C'].map((letter) => producer(stack, `Web${letter}`, 2, 3));
   const old = new PrivateLinkProducer(stack, 'Old', { vpc: webA.vpc, instances: webA.instances, port: 8080 });
   const next = new PrivateLinkProducer(stack, 'New', { vpc: webB.vpc, instances: webB.instances, port: 8080 });
-  new AlbPrivateLinkRouter(stack, 'Router', {
+  const router = new AlbPrivateLinkRouter(stack, 'Router', {
     vpc,
     routes: [{ path: '/orders', ...orders(old, next) }, { path: '/c', producerVpc: webC.vpc, instances: webC.instances, priority: 200 }],
   });
+  if (monitored) new RouterMonitoring(stack, 'Monitoring', { router });
   return Template.fromStack(stack).toJSON();
 }
 
@@ -653,6 +655,22 @@ describe('a weighted route: moving a service to another producer without a gap',
       changes: [rule],
     },
   ];
+
+  test.each<[string, (old: PrivateLinkProducer, next: PrivateLinkProducer) => Omit<AddPrivateLinkRouteOptions, 'path'>,
+    (old: PrivateLinkProducer, next: PrivateLinkProducer) => Omit<AddPrivateLinkRouteOptions, 'path'>, string[]]>([
+    // The old producer's alarms stay; the new one's come, quiet while it is on standby.
+      ['add the new producer at weight 0', (old) => ({ producer: old }),
+        (old, next) => ({ producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }] }),
+        [...each('new consumer', 'create', CONSUMER), rule, 'shared alarms create CloudWatch::Alarm', 'monitoring update CloudWatch::Dashboard']],
+      // Its alarms start to notify, and the old producer's stop: both in place.
+      ['shift the weights', (old, next) => ({ producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }] }),
+        (old, next) => ({ producers: [{ producer: old, weight: 0 }, { producer: next, weight: 100 }] }),
+        [rule, 'shared alarms update CloudWatch::Alarm', 'monitoring update CloudWatch::Dashboard']],
+    ])('monitored: %s replaces no alarm', (_step, from, to, expected) => {
+      const changes = changesOf(migrationTemplateOf(from, true), migrationTemplateOf(to, true));
+      expect(summaryOf(changes)).toEqual([...expected].sort());
+      expect(changes.filter((c) => c.type === 'AWS::CloudWatch::Alarm' && c.change === 'replace')).toEqual([]);
+    });
 
   describe.each(STEPS)('$step', ({ before: old, after, changes: expected }) => {
     test('creates, updates and removes exactly these resources, and replaces none', () => {
