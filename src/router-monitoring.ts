@@ -546,7 +546,10 @@ export class RouterMonitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: `${label}: requests and failures`,
         left: [targetGroup.metrics.requestCount(period)],
-        right: [targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period), targetGroup.metrics.targetConnectionErrorCount(period)],
+        right: [
+          targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, period),
+          targetGroup.metrics.targetConnectionErrorCount(period),
+        ],
         width: 6,
       }),
       new cloudwatch.GraphWidget({

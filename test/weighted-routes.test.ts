@@ -6,8 +6,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { consumerStack, groupIdOf, logicalId, producer } from './fixtures';
 import {
-  AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication, RouterMonitoring, RouterMonitoringProps,
-  WeightedPrivateLinkProducer,
+  AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication,
+  RouterMonitoring, RouterMonitoringProps, WeightedPrivateLinkProducer,
 } from '../src';
 
 const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
