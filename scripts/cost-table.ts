@@ -34,6 +34,8 @@ function costTable(): string {
       `ALB ${rate(HOURLY.applicationLoadBalancer)}`, usd(routerWithoutPublicIpv4)],
     [`a route that reaches a producer no other route reaches: its NLB, and an interface endpoint in ${ZONES} zones`,
       `NLB ${rate(HOURLY.networkLoadBalancer)}, endpoint ${rate(HOURLY.interfaceEndpointZone)} per zone`, usd(producerAndEndpoint)],
+    [`for the length of a migration with a weighted route (\`producers\`): the new producer's NLB and endpoint in ${ZONES} zones, beside the old one's`,
+      'as the row above', `${usd(producerAndEndpoint)} (${usd(producerAndEndpoint * 24 / HOURS_PER_MONTH)} a day)`],
     ['a route to a producer, or a port of one, that another route reaches already', 'nothing', usd(0)],
     ['one more service behind a shared producer (`addPort`)', 'nothing', usd(0)],
   ]);

@@ -4,10 +4,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { consumerVpc } from './fixtures';
+import { consumerVpc, producer } from './fixtures';
 import { billedUnitsOf, monthlyCostOf, routerUnits } from '../bench/prices';
 import { ThreeVpcExampleStack } from '../integ/three-vpc-example';
-import { AlbPrivateLinkRouter } from '../src';
+import { AlbPrivateLinkRouter, PrivateLinkProducer } from '../src';
 
 /*
  * The cost figures the README states, recomputed from the price table the benchmark uses
@@ -48,4 +48,18 @@ test('an ALB without public IPv4 is billed for no public address, as the cost ta
   const saving = monthlyCostOf(routerUnits(0)) - monthlyCostOf(routerUnits(0, 2, false));
   expect(saving).toBeGreaterThan(0);
   expect(README).toContain(`no public IPv4 address, $${saving.toFixed(2)} less`);
+});
+
+test('a weighted route during a migration is billed for two producers and two endpoints, as the cost table says', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const vpc = consumerVpc(stack, 'Consumer', 2);
+  const [old, next] = ['Old', 'New'].map((id) => {
+    const web = producer(stack, `${id}Web`);
+    return new PrivateLinkProducer(stack, id, { vpc: web.vpc, instances: web.instances });
+  });
+  new AlbPrivateLinkRouter(stack, 'Router', { vpc, routes: [{ path: '/orders', producers: [{ producer: old, weight: 100 }, { producer: next, weight: 0 }] }] });
+  expect(billedUnitsOf([Template.fromStack(stack).toJSON()])).toEqual(routerUnits(2));
+  const temporary = monthlyCostOf(routerUnits(2)) - monthlyCostOf(routerUnits(1));
+  expect(README).toContain(`beside the old one's | as the row above | $${temporary.toFixed(2)} ($${(temporary * 24 / 730).toFixed(2)} a day) |`);
 });
