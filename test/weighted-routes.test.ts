@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { consumerStack, groupIdOf, logicalId, producer } from './fixtures';
+import { failingControlsUnder, findings } from './judges';
 import {
   AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication,
   RouterMonitoring, RouterMonitoringProps, WeightedPrivateLinkProducer,
@@ -283,5 +284,25 @@ describe('a weighted route under RouterMonitoring', () => {
     const { stack, router, monitoring } = monitored([100, 0], {}, []);
     const refunds = router.addRoute({ path: '/refunds', producer: router.routes[0].destinations[1].producer });
     expect(actionsEnabledOf(stack, monitoring.alarmsOf(refunds))).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('the judges on a weighted route', () => {
+  /** A router with one route to `old`, or spread over `old` and `next`. */
+  function routerOf(weighted: boolean): AlbPrivateLinkRouter {
+    const { stack, vpc, old, next } = twoProducers();
+    return new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      routes: [weighted ? { path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }] } : { path: '/orders', producer: old }],
+    });
+  }
+  const routerFindings = (router: AlbPrivateLinkRouter) => findings(Stack.of(router)).filter((finding) => finding.includes(' Test/Router/'));
+
+  test('add no cdk-nag finding to the router\'s', () => {
+    expect(routerFindings(routerOf(true))).toEqual(routerFindings(routerOf(false)));
+  });
+
+  test('fail no Control Tower control that a route to one producer passes', () => {
+    expect(Object.keys(failingControlsUnder(routerOf(true))).sort()).toEqual(Object.keys(failingControlsUnder(routerOf(false))).sort());
   });
 });

@@ -26,7 +26,7 @@ function zoneContext(): Record<string, string[]> {
  * An app that uses every option the library has, in the shapes users combine them: a services
  * stack whose producer serves three ports (instances, an internal ALB of the team's own, Fargate
  * tasks), a producer in another Region, and an edge stack whose HTTPS router reaches them by path
- * and host, with access logs, deletion protection, a WAF web ACL, IPv6 clients, an import by
+ * and host (and by weight over two Regions), with access logs, deletion protection, a WAF web ACL, IPv6 clients, an import by
  * service name and monitoring. For cfn-lint and for reviews of the templates against the AWS
  * documentation: synthesised only, never deployed (its servers and tasks serve nothing, and its
  * isolated tasks could not pull their image).
@@ -108,6 +108,8 @@ export function everyOptionApp(outdir?: string): App {
       { path: '/team', producer: shop, port: 8081, stripPathPrefix: true },
       { hosts: ['orders.example.com'], producer: shop, port: 8082 },
       { path: '/reports', producer: reports },
+      // One service in two Regions: most requests stay in this one.
+      { path: '/catalog', producers: [{ producer: shop, weight: 90 }, { producer: reports, weight: 10 }], stickinessDuration: Duration.minutes(30) },
       { path: '/legacy/*.html', priority: 5, producerVpc: web.vpc, instances: web.instances, port: 8080, healthCheck: { path: '/health' } },
     ],
   });
