@@ -1,6 +1,6 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
-import { consumerVpc, isolatedVpc, WebServer, WebServerProps, webServerSecurityGroup } from './web-server';
+import { consumerVpc, isolatedVpc, serverProber, WebServer, WebServerProps, webServerSecurityGroup } from './web-server';
 import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../src';
 
 // A different shape from the three-VPC example: the services live in their own stack; `/api`
@@ -10,7 +10,8 @@ import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../
 // endpoint service, one interface endpoint for both. `/status` reaches a third server on a second
 // port of that producer (addPort): the same NLB, endpoint service and interface endpoint, its own
 // listener and target groups. `/by-name` reaches the docs service through an import by its service
-// name, as a consumer in another account would, with the prefix stripped.
+// name, as a consumer in another account would, with the prefix stripped. `/split` spreads its
+// requests 50/50 over the docs producer and a second one, as a migration or a canary does.
 const app = new App();
 
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
@@ -33,6 +34,8 @@ const docs = server('Docs', 1, 'docs', { alsoServes: ['apidocs'] });
 const status = server('Status', 0, 'status', { port: 9090 });
 const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
 docsService.addPort(9090, { instances: [status] });
+const next = server('Next', 1, 'next');
+const nextService = new PrivateLinkProducer(services, 'NextService', { vpc: servicesVpc, instances: [next] });
 
 const edge = new Stack(app, 'AlbPrivateLinkRouterEdge');
 const router = new AlbPrivateLinkRouter(edge, 'Router', {
@@ -49,6 +52,12 @@ const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, '
   port: docsService.port,
 });
 router.addRoute({ path: '/by-name', stripPathPrefix: true, producer: docsByName });
+// Both servers answer `/`, which the prefix becomes.
+router.addRoute({
+  path: '/split',
+  stripPathPrefix: true,
+  producers: [{ producer: docsService, weight: 50 }, { producer: nextService, weight: 50 }],
+});
 // Alarms and a dashboard for every route: both sides for `/api`, whose producer is in this stack;
 // the ALB's side for the docs producer (in the services stack, which so exports nothing more)
 // and for the import by name.
@@ -56,7 +65,9 @@ new RouterMonitoring(edge, 'Monitoring', { router });
 const url = `http://${router.loadBalancer.loadBalancerDnsName}`;
 new CfnOutput(edge, 'Url', { value: url });
 
-const integ = new IntegTest(app, 'ProducerStack', { testCases: [services, edge] });
+const assertionStack = new Stack(app, 'AlbPrivateLinkRouterProducerStackAssertions');
+const integ = new IntegTest(app, 'ProducerStack', { testCases: [services, edge], assertionStack });
+const prober = serverProber(assertionStack, 'Prober', '(docs|next)-server');
 const untilHealthy = { totalTimeout: Duration.minutes(15), interval: Duration.seconds(20) };
 
 integ.assertions
@@ -85,6 +96,11 @@ integ.assertions
 integ.assertions
   .httpApiCall(`${url}/apidocs/`)
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('docs-server') }))
+  .waitForAssertions(untilHealthy);
+// Repeated requests to the weighted route must reach both producers' servers.
+integ.assertions
+  .invokeFunction({ functionName: prober.functionName, payload: JSON.stringify({ url: `${url}/split/`, requests: 30 }) })
+  .expect(ExpectedResult.objectLike({ Payload: Match.stringLikeRegexp('^"docs-server,next-server"$') }))
   .waitForAssertions(untilHealthy);
 
 // The log groups the templates declare are retained by default; a test run deletes them.

@@ -1,7 +1,7 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ThreeVpcExampleStack } from './three-vpc-example';
+import { serverProber } from './web-server';
 
 // The README's three-VPC example, deployed and proven over HTTP through the ALB.
 const app = new App();
@@ -27,21 +27,7 @@ integ.assertions
   .waitForAssertions(untilHealthy);
 
 // Repeated requests must reach both web servers of a VPC: the NLB spreads them over its targets.
-const prober = new lambda.Function(assertionStack, 'Prober', {
-  runtime: lambda.Runtime.NODEJS_22_X,
-  handler: 'index.handler',
-  timeout: Duration.minutes(1),
-  code: lambda.Code.fromInline(`
-exports.handler = async ({ url, requests }) => {
-  const servers = new Set();
-  for (let i = 0; i < requests; i++) {
-    const response = await fetch(url);
-    const server = (await response.text()).match(/web-vpc\\d-[ab]/);
-    if (response.status === 200 && server) servers.add(server[0]);
-  }
-  return [...servers].sort().join(',');
-};`),
-});
+const prober = serverProber(assertionStack, 'Prober', 'web-vpc\\d-[ab]');
 
 for (const vpc of ['vpc2', 'vpc3']) {
   integ.assertions

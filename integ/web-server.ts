@@ -1,5 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
 /** The newest Amazon Linux 2023 image for arm64, by the public SSM parameter that names it, resolved by EC2 at launch. */
@@ -128,4 +129,27 @@ function withoutFlowLogs(vpc: ec2.Vpc): ec2.Vpc {
 /** A security group for web servers that lets nothing out; the router opens the way in. */
 export function webServerSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc): ec2.SecurityGroup {
   return new ec2.SecurityGroup(scope, id, { vpc, description: 'Example web servers', allowAllOutbound: false });
+}
+
+/**
+ * A function for an assertion that several servers answer one URL: it GETs `url` `requests` times
+ * and returns the distinct server names matching `serverName` (a regular expression's source)
+ * in the pages answered with 200, sorted and joined with commas.
+ */
+export function serverProber(scope: Construct, id: string, serverName: string): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    timeout: Duration.minutes(1),
+    code: lambda.Code.fromInline(`
+exports.handler = async ({ url, requests }) => {
+  const servers = new Set();
+  for (let i = 0; i < requests; i++) {
+    const response = await fetch(url);
+    const server = (await response.text()).match(/${serverName}/);
+    if (response.status === 200 && server) servers.add(server[0]);
+  }
+  return [...servers].sort().join(',');
+};`),
+  });
 }

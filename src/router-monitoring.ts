@@ -234,7 +234,8 @@ function shareOf(watched: WatchedTargetGroup): string {
   if (index === -1) return '';
   const route = watched.routes[index];
   const total = route.destinations.reduce((sum, destination) => sum + (destination.weight ?? 0), 0);
-  return ` (weight ${watched.weights[index]} of ${total})`;
+  const share = `weight ${watched.weights[index]} of ${total}`;
+  return watched.routes.length === 1 ? ` (${share})` : ` (${routeLabelOf(route)}: ${share})`;
 }
 
 /** The alarms of one ALB target group, and the routes forwarding to it with their weights of it. */
@@ -409,7 +410,7 @@ export class RouterMonitoring extends Construct {
           expression: `IF(FILL(requests, 0) >= ${this.errorRateMinimumRequests}, errorRate, 0)`,
           usingMetrics: {
             requests: targetGroup.metrics.requestCount({ period: this.period }),
-            errorRate: errorRateOf(targetGroup, 'errors (%)', { period: this.period }),
+            errorRate: errorRateOf(targetGroup, `${routeLabelOf(route)} errors (%)`, { period: this.period }),
           },
           period: this.period,
         }),

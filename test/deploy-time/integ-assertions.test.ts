@@ -116,6 +116,7 @@ const ORDERS_PAGE = page('orders', 'orders-server');
 const API_PAGE = page('api', 'api-server');
 const STATUS_PAGE = page('status', 'status-server');
 const SHOP_PAGE = page('shop', 'shop-server');
+const NEXT_PAGE = page('next', 'next-server');
 
 /** Per integ test file, per assertion (method or `invoke`, then the path after the router's DNS name). */
 const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
@@ -178,6 +179,11 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
       // The docs server serves this path too; the api server has no such page.
       pass: [[DOCS_PAGE]],
       fail: [[ALB_502], [ROUTER_404], [noSuchFile('api-server')], [API_PAGE]],
+    },
+    'invoke /split/': {
+      // Both producers of the weighted route answer within 30 requests; one alone is a failure.
+      pass: [[DOCS_PAGE, NEXT_PAGE], [NEXT_PAGE, ALB_502, DOCS_PAGE]],
+      fail: [[DOCS_PAGE], [NEXT_PAGE], [ALB_502], [DOCS_PAGE, API_PAGE], [ROUTER_404]],
     },
   },
 };
@@ -427,9 +433,11 @@ describe.each(snapshots)('$name', ({ name, assertions }) => {
         expect(requestedPaths.length).toBeGreaterThan(0);
         expect(new Set(requestedPaths)).toEqual(new Set([assertion.path]));
         if (assertion.key.startsWith('invoke ')) {
-          // The assertion sees the Payload as the JSON text Lambda returned, quotes included.
+          // The assertion sees the Payload as the JSON text Lambda returned, quotes included: the
+          // servers that answered with their page.
           expect(typeof actual.Payload).toBe('string');
-          expect(JSON.parse(actual.Payload)).toEqual(expect.stringMatching(/^web-/));
+          const servers = [...new Set(scenario.filter((answer) => answer.status === 200).map((answer) => answer.from))].sort();
+          expect(JSON.parse(actual.Payload)).toBe(servers.join(','));
         } else {
           expect(actual).toMatchObject({ status: scenario[0].status, body: scenario[0].body });
         }
