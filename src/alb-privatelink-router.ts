@@ -417,7 +417,8 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
 
   /**
    * Adds a route: requests matching `route.path` (and `route.hosts`) are forwarded over
-   * PrivateLink to `route.producer`, or to a producer the route creates for `route.instances`.
+   * PrivateLink to `route.producer`, spread by weight over `route.producers`, or to a producer
+   * the route creates for `route.instances`.
    * Throws if the route is invalid or conflicts with a route already on the listener. Like every
    * CDK error, this one ends the app: the rejected route stays in the tree as far as it was built.
    */
