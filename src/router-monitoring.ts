@@ -133,7 +133,7 @@ export interface RouterMonitoringProps {
    * weight, without being replaced.
    *
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-actionsenabled
-   * @default false: a producer on standby notifies nobody
+   * @default false
    */
   readonly alarmOnStandbyProducers?: boolean;
 }
