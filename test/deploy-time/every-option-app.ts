@@ -127,7 +127,11 @@ export function everyOptionApp(outdir?: string): App {
     producer: shop,
     authentication: RouteAuthentication.cognito({
       userPool: users,
-      userPoolClient: users.addClient('Router', { generateSecret: true, oAuth: { callbackUrls: ['https://shop.example.com/oauth2/idpresponse'] } }),
+      // The code grant and the openid scope only: what ALB uses.
+      userPoolClient: users.addClient('Router', {
+        generateSecret: true,
+        oAuth: { flows: { authorizationCodeGrant: true }, scopes: [cognito.OAuthScope.OPENID], callbackUrls: ['https://shop.example.com/oauth2/idpresponse'] },
+      }),
       userPoolDomain: users.addDomain('Domain', { cognitoDomain: { domainPrefix: 'every-option-shop' } }),
       sessionTimeout: Duration.hours(8),
       onUnauthenticatedRequest: elbv2.UnauthenticatedAction.AUTHENTICATE,
