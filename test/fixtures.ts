@@ -1,6 +1,7 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import * as library from '../src';
 import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps } from '../src';
@@ -182,3 +183,18 @@ export function secondCopyOfTheLibrary(): typeof library {
   for (const name of SHARED_PACKAGES) jest.dontMock(name);
   return copy!;
 }
+
+/** The ARN the imported listener of `LISTENERS` has. */
+export const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
+
+/** Every case runs on a listener of an ALB defined here and on one imported by ARN. */
+export const LISTENERS = {
+  owned: (stack: Stack, vpc: ec2.IVpc) => {
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    return alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
+  },
+  imported: (stack: Stack) => elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Http', {
+    listenerArn: LISTENER_ARN,
+    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0123456789abcdef0', { allowAllOutbound: false }),
+  }),
+};

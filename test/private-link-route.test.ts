@@ -1,23 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { consumerStack, expectOnlyTcpBetween, groupIdOf, logicalId, producer } from './fixtures';
+import { consumerStack, expectOnlyTcpBetween, groupIdOf, LISTENERS, logicalId, producer } from './fixtures';
 import { AlbPrivateLinkRouter, PrivateLinkProducer, PrivateLinkRoute } from '../src';
-
-const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
-
-/** Every case runs on a listener of an ALB defined here and on one imported by ARN. */
-const LISTENERS = {
-  owned: (stack: Stack, vpc: ec2.IVpc) => {
-    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
-    return alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
-  },
-  imported: (stack: Stack) => elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Http', {
-    listenerArn: LISTENER_ARN,
-    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0123456789abcdef0', { allowAllOutbound: false }),
-  }),
-};
 
 describe.each(Object.entries(LISTENERS))('a PrivateLinkRoute on an %s listener', (kind, listenerIn) => {
   function setup() {

@@ -4,27 +4,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { consumerStack, groupIdOf, logicalId, producer } from './fixtures';
+import { consumerStack, groupIdOf, LISTENERS, logicalId, producer } from './fixtures';
 import { failingControlsUnder, findings } from './judges';
 import {
   AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, IPrivateLinkProducer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication,
   RouterMonitoring, RouterMonitoringProps, WeightedPrivateLinkProducer,
 } from '../src';
 
-const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef';
 const SERVICE_NAME = 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0';
-
-/** Every case runs on a listener of an ALB defined here and on one imported by ARN. */
-const LISTENERS = {
-  owned: (stack: Stack, vpc: ec2.IVpc) => {
-    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
-    return alb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.fixedResponse(404) });
-  },
-  imported: (stack: Stack) => elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Http', {
-    listenerArn: LISTENER_ARN,
-    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0123456789abcdef0', { allowAllOutbound: false }),
-  }),
-};
 
 /** A stack with two producers of the same service in two VPCs: `old` on port 8080, `next` on 9090. */
 function twoProducers() {
