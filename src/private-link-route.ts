@@ -17,6 +17,7 @@ import { routesOnListener } from './private/route-registry';
 import { connectedTargetGroupOf, sharedEndpointIdOf } from './private/shared-endpoints';
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
+import { recordRouteOnTargetGroup } from './private/target-group-routes';
 import { TARGET_PROPS } from './private/validation';
 import { ResolvedWeightedProducer, resolveWeightedProducers, validateStickinessDuration } from './private/weighted-producers';
 import { IPrivateLinkConsumer } from './private-link-consumer';
@@ -324,6 +325,8 @@ export class PrivateLinkRoute extends Construct {
     for (const destination of this.destinations) {
       // Rules are named by peer and port, so routes sharing a security group and port share them.
       destination.privateLinkTargetGroup.connections.allowFrom(props.listener, ec2.Port.tcp(destination.port), `From the ALB on port ${destination.port}`);
+      recordRouteOnTargetGroup(this, destination.targetGroup, props.authentication?.kind,
+        `producer '${destination.producer.node.path}' on port ${destination.port}`);
     }
     this.listenerRule = this.addListenerRule(props, match);
     listenerRoutes.push({ match, constructPath: where });

@@ -1,5 +1,5 @@
 // Authentication per route: the route's rule authenticates (OIDC, Cognito or JWT), then forwards.
-import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { consumerVpc, expectLeastPrivilege, logicalId, producer } from './fixtures';
 import {
   AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, JwtClaimFormat, JwtRouteAuthenticationOptions, OidcRouteAuthenticationOptions,
-  PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication,
+  PrivateLinkConsumer, PrivateLinkProducer, PrivateLinkRoute, RouteAuthentication,
 } from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -53,6 +53,55 @@ describe.each([
     expect(actions[1].TargetGroupArn).toEqual({ Ref: logicalId(stack, service.targetGroup) });
     expect(admin.targetGroup).toBe(service.targetGroup);
     expect(actionsOf(stack, service)).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: logicalId(stack, service.targetGroup) } }]);
+  });
+
+  test('a route sharing a target group with a route that differs in authentication is warned of, naming both, in either order', () => {
+    const { stack } = build(authentication());
+    const sharingWarning = (authenticated: string, open: string) => Match.stringLikeRegexp(
+      `authentication: route '${authenticated}' is authenticated and route '${open}' is open, and both forward to producer 'Test/Shop' on port 80's target group`);
+    Annotations.fromStack(stack).hasWarning('/Test/Router/admin', sharingWarning('Test/Router/admin', 'Test/Router/web'));
+    const acknowledged = build(authentication());
+    CoreAnnotations.of(acknowledged.admin).acknowledgeWarning('cdk-alb-privatelink-router:authenticatedSharesTargetGroup', 'The service verifies the identity.');
+    expect(Annotations.fromStack(acknowledged.stack).findWarning('*', Match.stringLikeRegexp('authenticatedSharesTargetGroup'))).toEqual([]);
+
+    const reversed = new Stack(new App(), 'Test', { env: ENV });
+    const targets = producer(reversed, 'Web');
+    const web = new PrivateLinkProducer(reversed, 'Shop', { vpc: targets.vpc, instances: targets.instances });
+    const router = new AlbPrivateLinkRouter(reversed, 'Router', { vpc: consumerVpc(reversed, 'Consumer', 2), certificates: [certificate] });
+    router.addRoute({ path: '/admin', producer: web, authentication: authentication() });
+    router.addRoute({ path: '/ops', producer: web, authentication: authentication() });
+    router.addRoute({ path: '/web', producer: web });
+    const warnings = Annotations.fromStack(reversed).findWarning('*', Match.stringLikeRegexp('authenticatedSharesTargetGroup'));
+    expect(warnings.map(({ id, entry }) => [id, entry.data])).toEqual([
+      ['/Test/Router/web', expect.stringMatching(/route 'Test\/Router\/admin' is authenticated and route 'Test\/Router\/web' is open/)],
+    ]);
+  });
+
+  test('routes that agree on authentication, or reach the producer on different ports, are not warned of', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const web = producer(stack, 'Web');
+    const shop = new PrivateLinkProducer(stack, 'Shop', { vpc: web.vpc, instances: web.instances });
+    shop.addPort(8080, { instances: web.instances });
+    const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc: consumerVpc(stack, 'Consumer', 2), certificates: [certificate] });
+    router.addRoute({ path: '/admin', producer: shop, authentication: authentication() });
+    router.addRoute({ path: '/ops', producer: shop, authentication: authentication() });
+    router.addRoute({ path: '/web', producer: shop, port: 8080 });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('authenticatedSharesTargetGroup'))).toEqual([]);
+  });
+
+  test('an imported listener\'s route is warned of as a router\'s is', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const targets = producer(stack, 'Web');
+    const web = new PrivateLinkProducer(stack, 'Shop', { vpc: targets.vpc, instances: targets.instances });
+    const vpc = consumerVpc(stack, 'Consumer', 2);
+    const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(stack, 'Https', {
+      listenerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111111111111:listener/app/edge/0123456789abcdef/0123456789abcdef',
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0123456789abcdef0', { allowAllOutbound: false }),
+    });
+    const consumer = new PrivateLinkConsumer(stack, 'Consumer2', { vpc });
+    new PrivateLinkRoute(stack, 'Open', { listener, consumer, producer: web, path: '/web' });
+    new PrivateLinkRoute(stack, 'Admin', { listener, consumer, producer: web, path: '/admin', authentication: authentication() });
+    Annotations.fromStack(stack).hasWarning('/Test/Admin', Match.stringLikeRegexp("route 'Test/Admin' is authenticated and route 'Test/Open' is open"));
   });
 
   test('the ALB may reach any IPv4 address on 443, once, and nothing else changes in the security groups', () => {
