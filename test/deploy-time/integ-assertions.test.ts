@@ -20,6 +20,8 @@ const ALB_DNS = 'alb-dns-name.invalid';
 const INSTANCE_ID = 'i-0123456789abcdef0';
 /** The front-door test's name for the router with its placeholder zone: HTTPS there, played over HTTP here. */
 const FRONT_DOOR_URL = 'https://alb-privatelink-router-integ.example.com';
+/** The same name on the HTTP listener, which redirects. */
+const FRONT_DOOR_HTTP_URL = 'http://alb-privatelink-router-integ.example.com';
 
 /** One answer of the URL an assertion calls, as the server or the ALB sends it. */
 interface Answer {
@@ -28,6 +30,8 @@ interface Answer {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** Other headers, by lower-case name. */
+  readonly headers?: Record<string, string>;
 }
 
 /** The answers a URL gives to successive requests (the NLB spreads them over the servers). */
@@ -76,6 +80,18 @@ const ALB_401: Answer = {
   contentType: 'text/html',
   body: '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n</body>\r\n</html>\r\n',
 };
+
+/** The redirect of the front door's HTTP listener (`ListenerAction.redirect`: HTTPS, port 443, 301), `where` the Location. */
+function redirect(status: number, location: string): Answer {
+  const title = status === 301 ? '301 Moved Permanently' : `${status} Moved Temporarily`;
+  return {
+    from: `the ALB redirecting to ${location} (${status})`,
+    status,
+    contentType: 'text/html',
+    body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
+    headers: { location },
+  };
+}
 
 /** The ALB's answer for a request its WAF web ACL blocks. */
 const WAF_403: Answer = {
@@ -145,6 +161,12 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
       // The shop server serves this path too: reaching it means the ALB let the request through.
       pass: [[ALB_401]],
       fail: [[SHOP_PAGE], [ALB_502], [ROUTER_404], [WAF_403]],
+    },
+    'GET /shop/ over HTTP': {
+      // ALB writes the port it redirects to; the handler's fetch drops it as HTTPS's default.
+      pass: [[redirect(301, `${FRONT_DOOR_URL}:443/shop/`)]],
+      fail: [[SHOP_PAGE], [redirect(302, `${FRONT_DOOR_URL}:443/shop/`)], [redirect(301, `${FRONT_DOOR_HTTP_URL}:80/shop/`)],
+        [redirect(301, `${FRONT_DOOR_URL}:443/`)], [ROUTER_404]],
     },
     'GET /shop/blocked': {
       // Without the web ACL, the shop server would answer that it has no such file.
@@ -233,16 +255,20 @@ function resolve(value: unknown): unknown {
 
 /** The path after the router's address, or the URL itself if it does not go through the router. */
 function routerPath(url: string): string {
-  const prefix = [`http://${ALB_DNS}`, FRONT_DOOR_URL].find((candidate) => url.startsWith(candidate));
+  const prefix = [`http://${ALB_DNS}`, FRONT_DOOR_URL, FRONT_DOOR_HTTP_URL].find((candidate) => url.startsWith(candidate));
   return prefix ? url.slice(prefix.length) : `${url} (not through the router)`;
+}
+
+/** The table key of a request: its method and path, and `over HTTP` for the front door's HTTP listener. */
+function keyOf(method: string, url: string): string {
+  return `${method} ${routerPath(url)}${url.startsWith(FRONT_DOOR_HTTP_URL) ? ' over HTTP' : ''}`;
 }
 
 /** Where the assertion sends its request; unknown kinds get a key the table cannot have. */
 function requestOf(type: string, properties: Record<string, any>): { key: string; path: string } {
   const parameters = properties.parameters ?? {};
   if (type.startsWith('Custom::DeployAssert@HttpCall')) {
-    const requestPath = routerPath(parameters.url);
-    return { key: `${parameters.fetchOptions?.method ?? 'GET'} ${requestPath}`, path: requestPath };
+    return { key: keyOf(parameters.fetchOptions?.method ?? 'GET', parameters.url), path: routerPath(parameters.url) };
   }
   if (type === 'Custom::DeployAssert@SdkCallLambdainvoke') {
     // Parameters are JSON-encoded; the prober's payload is a JSON string inside that.
@@ -329,7 +355,7 @@ beforeAll(async () => {
   server = http.createServer((request, response) => {
     requestedPaths.push(request.url ?? '');
     const answer = answers[served++ % answers.length];
-    response.writeHead(answer.status, { 'content-type': answer.contentType });
+    response.writeHead(answer.status, { ...answer.headers, 'content-type': answer.contentType });
     response.end(answer.body);
   });
   await new Promise<void>((resolved) => server.listen(0, '127.0.0.1', resolved));
@@ -357,7 +383,10 @@ async function run(assertion: Assertion, scenario: Scenario): Promise<Outcome> {
   requestedPaths.length = 0;
   cfnResponses.length = 0;
   logs.length = 0;
-  const properties = JSON.parse(JSON.stringify(assertion.properties).split(FRONT_DOOR_URL).join(`http://${host}`).split(ALB_DNS).join(host));
+  // The request goes to the local server; what is expected of its answer stays as written.
+  const { expected, ...request } = assertion.properties;
+  const local = JSON.stringify(request).split(FRONT_DOOR_URL).join(`http://${host}`).split(FRONT_DOOR_HTTP_URL).join(`http://${host}`).split(ALB_DNS).join(host);
+  const properties = { ...JSON.parse(local), expected };
   mockLambdaInvoke = (input) => invokeFromSnapshot(assertion.resources, input);
   const event = {
     RequestType: 'Create',
