@@ -19,7 +19,7 @@ import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { recordRouteOnTargetGroup } from './private/target-group-routes';
 import { TARGET_PROPS } from './private/validation';
-import { ResolvedWeightedProducer, resolveWeightedProducers, validateStickinessDuration } from './private/weighted-producers';
+import { ResolvedWeightedProducer, resolveWeightedProducers, validateStickinessDuration, warnOfWeightedRoute } from './private/weighted-producers';
 import { IPrivateLinkConsumer } from './private-link-consumer';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkEndpointOptions, PrivateLinkTargetGroup } from './private-link-target-group';
@@ -468,6 +468,7 @@ export class PrivateLinkRoute extends Construct {
     const weighted = this.weightedProducersOf(props);
     validateStickinessDuration(this.node.path, props.stickinessDuration, weighted !== undefined);
     if (weighted !== undefined) {
+      warnOfWeightedRoute(this, weighted, props.stickinessDuration);
       return weighted.map(({ producer, port, weight }) => {
         const privateLinkTargetGroup = this.connect(props, vpc, producer, port, true);
         return { producer, port, weight, privateLinkTargetGroup, targetGroup: privateLinkTargetGroup.targetGroupFor(port) };

@@ -130,7 +130,9 @@ export interface RouterMonitoringProps {
    * Whether the alarms of a producer on standby notify: one that every watched route lists in
    * `producers` at weight 0, added there to warm up before it gets requests. Its alarms exist
    * and change state either way (ActionsEnabled), and notify from the deploy that gives it a
-   * weight, without being replaced.
+   * weight, without being replaced; an alarm already in ALARM then does not notify until its
+   * state changes again. A producer drained to weight 0 on a route with `stickinessDuration`
+   * still serves its sticky clients for that long: set this for the wait.
    *
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-actionsenabled
    * @default false
@@ -228,14 +230,16 @@ function isOnStandby(watched: WatchedTargetGroup): boolean {
   return watched.weights.every((weight) => weight === 0);
 }
 
-/** For a group of a weighted route, its producer's share of the first such route's requests, for the row's titles. */
+/** For a group of weighted routes, its producer's share of each such route's requests, for the row's titles. */
 function shareOf(watched: WatchedTargetGroup): string {
-  const index = watched.weights.findIndex((weight) => weight !== undefined);
-  if (index === -1) return '';
-  const route = watched.routes[index];
-  const total = route.destinations.reduce((sum, destination) => sum + (destination.weight ?? 0), 0);
-  const share = `weight ${watched.weights[index]} of ${total}`;
-  return watched.routes.length === 1 ? ` (${share})` : ` (${routeLabelOf(route)}: ${share})`;
+  const shares = watched.routes.flatMap((route, index) => {
+    const weight = watched.weights[index];
+    if (weight === undefined) return [];
+    const total = route.destinations.reduce((sum, destination) => sum + (destination.weight ?? 0), 0);
+    const share = `weight ${weight} of ${total}`;
+    return [watched.routes.length === 1 ? share : `${routeLabelOf(route)}: ${share}`];
+  });
+  return shares.length === 0 ? '' : ` (${shares.join('; ')})`;
 }
 
 /** The alarms of one ALB target group, and the routes forwarding to it with their weights of it. */

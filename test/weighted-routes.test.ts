@@ -1,5 +1,5 @@
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -71,6 +71,34 @@ describe.each(Object.entries(LISTENERS))('a weighted PrivateLinkRoute on an %s l
       HealthCheckPath: '/',
       Targets: [0, 1].map(() => ({ Id: expect.anything(), Port: 9090 })),
     });
+  });
+
+  test('warns of producers the ALB checks differently, and of stickiness with one producer', () => {
+    const { stack, vpc, listener, old, oldWeb } = setup();
+    const warningsOf = (route: PrivateLinkRoute) => Annotations.fromStack(stack).findWarning(`/${route.node.path}`, Match.anyValue())
+      .map(({ entry }) => String(entry.data).replace(/ \[ack: .*\]$/, ''));
+    const withCheck = (id: string, healthCheck: elbv2.HealthCheck) =>
+      new PrivateLinkProducer(stack, `${id}Producer`, { vpc: oldWeb.vpc, instances: oldWeb.instances, port: 8080, healthCheck });
+    const routeTo = (id: string, path: string, other: IPrivateLinkProducer) => new PrivateLinkRoute(stack, id, {
+      listener, vpc, path, producers: [{ producer: old, weight: 1 }, { producer: other, weight: 1 }],
+    });
+    const differ = (route: PrivateLinkRoute, other: string, difference: string) => expect(warningsOf(route)).toEqual([
+      `Test/${route.node.id}: producers: the ALB checks producers[0] ('Test/Old') and producers[1] ('Test/${other}Producer') differently (${difference}). ALB does not move a share to the other producers when its group has no healthy address, so the same fault costs their shares differently; give the producers alike health checks, or acknowledge this.`,
+    ]);
+    differ(routeTo('ByPath', '/path', withCheck('Health', { path: '/health' })), 'Health', 'path / against /health');
+    differ(routeTo('ByCodes', '/codes', withCheck('Codes', { healthyHttpCodes: '200-299' })), 'Codes', 'codes 200 against 200-299');
+    // ALB's defaults: out after 2 x 30 s, back after 5 x 30 s.
+    differ(routeTo('Fast', '/fast', withCheck('Fast', { interval: Duration.seconds(10) })), 'Fast', 'an address is taken out after 60 s against 20 s');
+    differ(routeTo('Slow', '/slow', withCheck('Slow', { healthyThresholdCount: 2, unhealthyThresholdCount: 2 })), 'Slow',
+      'an address is put back after 150 s against 60 s');
+    // Twice as long is still comparable; a token cannot be compared.
+    expect(warningsOf(routeTo('Close', '/close', withCheck('Close', { interval: Duration.seconds(15) })))).toEqual([]);
+    expect(warningsOf(routeTo('Token', '/token', withCheck('Token', { path: Token.asString({ Ref: 'HealthPath' }) })))).toEqual([]);
+
+    const single = new PrivateLinkRoute(stack, 'Single', { listener, vpc, path: '/single', producers: [{ producer: old, weight: 1 }], stickinessDuration: Duration.hours(1) });
+    expect(warningsOf(single)).toEqual([
+      'Test/Single: stickinessDuration: keeps clients on one of several producers, and producers lists one; it does nothing until another is added.',
+    ]);
   });
 
   test('opens each producer\'s endpoint to the listener\'s load balancer on that producer\'s port only', () => {
@@ -255,6 +283,14 @@ describe('a weighted route under RouterMonitoring', () => {
     const body = JSON.stringify(stack.resolve((monitoring.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody));
     expect(body).toContain('/orders (weight 90 of 100): requests and failures');
     expect(body).toContain('/orders (weight 10 of 100): requests and failures');
+  });
+
+  test('a group that two weighted routes share shows its share of each in its rows\' titles', () => {
+    const { stack, router, monitoring } = monitored([90, 10]);
+    const [old, next] = router.routes[0].destinations.map((destination) => destination.producer);
+    router.addRoute({ path: '/refunds', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }] });
+    const body = JSON.stringify(stack.resolve((monitoring.dashboard.node.defaultChild as cloudwatch.CfnDashboard).dashboardBody));
+    expect(body).toContain('/orders, /refunds (/orders: weight 90 of 100; /refunds: weight 1 of 2): requests and failures');
   });
 
   test('keeps the alarms of a producer at weight 0 quiet until it gets a weight, unless told otherwise', () => {

@@ -158,3 +158,43 @@ function timeoutOf(healthCheck: elbv2.HealthCheck): Duration | undefined {
   }
   return Duration.seconds(Math.min(5, healthCheck.interval.toSeconds() - 1));
 }
+
+/**
+ * The ALB's health-check defaults for targets of type ip.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ */
+const ALB_DEFAULTS = { interval: 30, healthyThresholdCount: 5, unhealthyThresholdCount: 2, path: '/', healthyHttpCodes: '200' };
+
+/** How much longer one group may take than another to be taken out or put back before it counts as different. */
+const COMPARABLE_TIME_RATIO = 2;
+
+/**
+ * How two ALB health checks of one weighted route differ, in words; undefined when they are
+ * alike or a setting is a token. They differ in what they ask (protocol, path, codes) or in how
+ * long an address takes to be taken out of service or put back, by more than twice.
+ */
+export function healthCheckDifferenceOf(a: elbv2.HealthCheck, b: elbv2.HealthCheck): string | undefined {
+  const asked = (check: elbv2.HealthCheck) => ({
+    protocol: check.protocol ?? elbv2.Protocol.HTTP,
+    path: check.path ?? ALB_DEFAULTS.path,
+    codes: check.healthyGrpcCodes ?? check.healthyHttpCodes ?? ALB_DEFAULTS.healthyHttpCodes,
+  });
+  const [askedA, askedB] = [asked(a), asked(b)];
+  for (const key of ['protocol', 'path', 'codes'] as const) {
+    if (Token.isUnresolved(askedA[key]) || Token.isUnresolved(askedB[key])) return undefined;
+    if (askedA[key] !== askedB[key]) return `${key} ${askedA[key]} against ${askedB[key]}`;
+  }
+  const seconds = (check: elbv2.HealthCheck, threshold: 'healthyThresholdCount' | 'unhealthyThresholdCount') => {
+    const interval = check.interval?.isUnresolved() ? undefined : (check.interval?.toSeconds() ?? ALB_DEFAULTS.interval);
+    const count = check[threshold] ?? ALB_DEFAULTS[threshold];
+    return interval === undefined || Token.isUnresolved(count) ? undefined : interval * count;
+  };
+  for (const [threshold, what] of [['unhealthyThresholdCount', 'taken out'], ['healthyThresholdCount', 'put back']] as const) {
+    const [secondsA, secondsB] = [seconds(a, threshold), seconds(b, threshold)];
+    if (secondsA === undefined || secondsB === undefined) return undefined;
+    if (Math.max(secondsA, secondsB) > COMPARABLE_TIME_RATIO * Math.min(secondsA, secondsB)) {
+      return `an address is ${what} after ${secondsA} s against ${secondsB} s`;
+    }
+  }
+  return undefined;
+}

@@ -1,5 +1,8 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { IPrivateLinkProducer } from '../private-link-producer';
+import { applicationHealthCheckOf, healthCheckDifferenceOf } from './health-check';
+import { portAttributesOf } from './ports';
 import { validateSynthTimeNumber } from './validation';
 
 /**
@@ -89,4 +92,28 @@ export function validateStickinessDuration(where: string, stickinessDuration: Du
 /** Whether two producers are one endpoint service: the same construct, or imports of one service name. */
 function sameService(a: IPrivateLinkProducer, b: IPrivateLinkProducer): boolean {
   return a === b || (!Token.isUnresolved(a.endpointServiceName) && a.endpointServiceName === b.endpointServiceName);
+}
+
+/**
+ * Warns of what a weighted route allows but its user may not mean: stickiness with one producer,
+ * where it does nothing, and producers whose ALB health checks differ. ALB does not move the
+ * share of a group without healthy addresses to the others and fails open inside it, so such
+ * groups drop out and recover at different times for the same fault.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-action-types.html#forward-actions
+ */
+export function warnOfWeightedRoute(route: IConstruct, producers: ResolvedWeightedProducer[], stickinessDuration: Duration | undefined): void {
+  const where = route.node.path;
+  if (stickinessDuration !== undefined && producers.length === 1) {
+    Annotations.of(route).addWarningV2('cdk-alb-privatelink-router:stickinessWithOneProducer',
+      `${where}: stickinessDuration: keeps clients on one of several producers, and producers lists one; it does nothing until another is added.`);
+  }
+  const checks = producers.map(({ producer, port }) => applicationHealthCheckOf(portAttributesOf(where, producer, port).healthCheck));
+  for (let index = 1; index < producers.length; index++) {
+    const difference = healthCheckDifferenceOf(checks[0], checks[index]);
+    if (difference !== undefined) {
+      Annotations.of(route).addWarningV2('cdk-alb-privatelink-router:weightedHealthChecksDiffer',
+        `${where}: producers: the ALB checks producers[0] ('${producers[0].producer.node.path}') and producers[${index}] ('${producers[index].producer.node.path}') differently (${difference}). ALB does not move a share to the other producers when its group has no healthy address, so the same fault costs their shares differently; give the producers alike health checks, or acknowledge this.`);
+      return;
+    }
+  }
 }
