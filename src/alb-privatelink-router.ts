@@ -16,7 +16,7 @@ import { makeRoutesObservable } from './private/route-observers';
 import { routesOnListener } from './private/route-registry';
 import { validateAccessLogsPrefix, validateConstructId, validateLoadBalancerZones, validateMaxRoutes, warnOfCertificateQuota } from './private/router-validation';
 import { connectedTargetGroupOf } from './private/shared-endpoints';
-import { TARGET_PROPS, validatePort, validateSynthTimeNumber } from './private/validation';
+import { PORT_SETTING_PROPS, TARGET_PROPS, validatePort, validateSynthTimeNumber } from './private/validation';
 import { IPrivateLinkConsumer } from './private-link-consumer';
 import { IPrivateLinkProducer } from './private-link-producer';
 import { PrivateLinkRoute, PrivateLinkRouteOptions, PrivateLinkRouteProps } from './private-link-route';
@@ -627,7 +627,7 @@ export class AlbPrivateLinkRouter extends Construct implements ec2.IConnectable,
         .map((target) => (typeof target === 'string' ? target : target.node.path)).sort()),
       route.producerSubnets ? pathsOf(producerVpc.selectSubnets(route.producerSubnets).subnets) : 'default subnets',
       // Durations by length, so that minutes(5) and seconds(300) agree.
-      JSON.stringify({ healthCheck: route.healthCheck, deregistrationDelay: route.deregistrationDelay },
+      JSON.stringify(Object.fromEntries(PORT_SETTING_PROPS.map((prop) => [prop, route[prop]])),
         (_key, value) => value instanceof Duration ? value.toSeconds() : value),
     ]);
     const first = this.createdProducers.get(key);

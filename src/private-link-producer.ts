@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
-import { networkHealthCheckOf, validateHealthCheck } from './private/health-check';
+import { consumerHealthCheckOf, networkHealthCheckOf, validateHealthCheck } from './private/health-check';
 import { importPrivateLinkProducer } from './private/imported-producer';
 import { albTargetOf, ecsTargetOf, targetTypeOf } from './private/producer-targets';
 import {
@@ -18,6 +18,7 @@ import {
 } from './private/producer-validation';
 import { isInRoute } from './private/route-marker';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
+import { validateServedProtocol } from './private/target-protocols';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 
 /**
@@ -78,8 +79,8 @@ export interface PrivateLinkPortOptions {
   /**
    * An Application Load Balancer to expose, such as a service team's own internal ALB in the
    * producer's VPC: the NLB forwards the port's TCP traffic to it (a target group of type `alb`), so it must
-   * listen on the port itself, over HTTP, since the consumer's ALB sends HTTP through the endpoint.
-   * Its security group is opened on the port to the NLB's only; the NLB checks it over HTTP. ELB
+   * listen on the port itself, over the port's `targetProtocol` (HTTP unless told), which the consumer's ALB
+   * sends through the endpoint. Its security group is opened on the port to the NLB's only; the NLB checks it over that protocol. ELB
    * sets no attributes on such a target group: `deregistrationDelay` applies to the consumer's
    * ALB only. For an ALB defined in the app, the NLB's target group waits for its
    * listener on the port, as ELB requires (synthesis fails if it has none). Cannot be combined with
@@ -94,21 +95,58 @@ export interface PrivateLinkPortOptions {
 
   /**
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
-   * interface endpoint address (and so the NLB behind it). With a `path` or `healthyHttpCodes`,
-   * the NLB checks over HTTP too. The port is always the traffic port; an `interval` without a
-   * `timeout` gets a timeout below it (at most 5 seconds). As one check configures both load
-   * balancers, it takes what both accept: interval 5-300 s, timeout 2-120 s and below the
-   * interval, thresholds 2-10, codes 200-499, no gRPC codes.
+   * interface endpoint address (and so the NLB behind it), unless `consumerHealthCheck` gives
+   * the ALB a check of its own. With a `path` or `healthyHttpCodes`, the NLB checks over HTTP
+   * too (HTTPS for a `targetProtocol` of HTTPS). The port is always the traffic port; an
+   * `interval` without a `timeout` gets a timeout below it (at most 5 seconds). As one check
+   * configures both load balancers, it takes what both accept: interval 5-300 s, timeout 2-120 s
+   * and below the interval, thresholds 2-10, codes 200-499, no gRPC codes (the NLB has no gRPC
+   * check). On a GRPC port the ALB takes its timing only, and checks with gRPC's defaults.
    *
    * For an Application Load Balancer target a `path` is required: both checks reach that ALB's
    * listener rules, so give a path one of its rules answers with a healthy code (the default
    * `/` may meet its default action, such as a fixed 404).
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
-   * @default - the NLB checks a TCP connection; the consumer's ALB checks HTTP `GET /` on the
-   * port and expects 200. None for an Application Load Balancer target, which needs a path
+   * @default - the NLB checks a TCP connection; the consumer's ALB checks `GET /` over the
+   * target protocol on the port and expects 200 (on a GRPC port, ALB's gRPC check). None for an
+   * Application Load Balancer target, which needs a path
    */
   readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * How the consumer's ALB checks each interface endpoint address, when it should differ from
+   * the NLB's `healthCheck`: for gRPC status codes (`healthyGrpcCodes`, 0-99) and a
+   * `/package.service/method` path on a GRPC port, or an HTTP check where the NLB checks TCP.
+   * Its protocol is HTTP or HTTPS, as the targets serve (the default).
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+   * @default - `healthCheck`'s settings
+   */
+  readonly consumerHealthCheck?: elbv2.HealthCheck;
+
+  /**
+   * What the targets serve on the port: HTTP, or HTTPS for traffic encrypted up to the target.
+   * The consumer's ALB then speaks HTTPS to the endpoint and checks it over HTTPS; the NLB passes
+   * the TCP connection through, so TLS ends at the target. ALB does not validate the target's
+   * certificate (self-signed and expired ones are accepted): the connection is encrypted, but
+   * ALB does not authenticate the target. Changing it replaces the consumer's ALB target group.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-group-routing-configuration
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The HTTP version the consumer's ALB speaks to the targets: HTTP1, HTTP2, or GRPC. HTTP2 and
+   * GRPC need HTTPS listeners on every route to the port (ALB sends HTTP/2 to targets only for
+   * HTTP/2 requests) and rules that only forward, so no `authentication`; a GRPC port's check
+   * matches gRPC status codes. Changing it replaces the consumer's ALB target group.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-group-protocol-version
+   * @default elbv2.ApplicationProtocolVersion.HTTP1
+   */
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
 
   /**
    * How long the load balancers (the NLB and the consumer's ALB) let requests to a deregistering
@@ -126,7 +164,7 @@ export interface PrivateLinkPortOptions {
  */
 export interface BasePrivateLinkProducerProps extends PrivateLinkPortOptions {
   /**
-   * The TCP port the targets serve HTTP on. The Network Load Balancer, the endpoint service, the
+   * The TCP port the targets serve HTTP (or HTTPS) on. The Network Load Balancer, the endpoint service, the
    * interface endpoint and the consumer's ALB target group all use it.
    *
    * @default - 80; for a route to an existing `producer`, the producer's `port` (give one of its
@@ -144,11 +182,29 @@ export interface PrivateLinkPortAttributes {
   readonly port: number;
 
   /**
-   * How the consumer's ALB target group checks the service on this port.
+   * How the consumer's ALB target group checks the service on this port: over HTTP or HTTPS, as
+   * the targets serve it unless told; gRPC codes on a GRPC port.
    *
-   * @default - HTTP `GET /` on the port, expecting 200
+   * @default - `GET /` over the target protocol on the port, expecting 200 (on a GRPC port, ALB's
+   * gRPC check: `/AWS.ALB/healthcheck`, expecting code 12)
    */
   readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * What the targets serve on this port: HTTP, or HTTPS up to the target; see
+   * `PrivateLinkPortOptions.targetProtocol`.
+   *
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The HTTP version the consumer's ALB speaks to the targets on this port; see
+   * `PrivateLinkPortOptions.protocolVersion`.
+   *
+   * @default elbv2.ApplicationProtocolVersion.HTTP1
+   */
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
 
   /**
    * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
@@ -174,7 +230,7 @@ export interface IPrivateLinkProducer extends IResource {
    */
   readonly endpointServiceName: string;
 
-  /** The TCP port the service is offered on, and that its targets serve HTTP on. */
+  /** The TCP port the service is offered on, and that its targets serve HTTP (or HTTPS) on. */
   readonly port: number;
 
   /**
@@ -194,11 +250,26 @@ export interface IPrivateLinkProducer extends IResource {
   readonly availabilityZones?: string[];
 
   /**
-   * How the consumer's ALB target group checks the service.
+   * How the consumer's ALB target group checks the service on `port`.
    *
-   * @default - HTTP `GET /` on the port, expecting 200
+   * @default - `GET /` over the target protocol on the port, expecting 200 (on a GRPC port,
+   * ALB's gRPC check)
    */
   readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * What the targets serve on `port`: HTTP, or HTTPS up to the target.
+   *
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The HTTP version the consumer's ALB speaks to the targets on `port`.
+   *
+   * @default elbv2.ApplicationProtocolVersion.HTTP1
+   */
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
 
   /**
    * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
@@ -260,11 +331,29 @@ export interface PrivateLinkProducerAttributes {
   readonly availabilityZones?: string[];
 
   /**
-   * How the consumer's ALB target group checks the service (always over HTTP on the port).
+   * How the consumer's ALB target group checks the service on `port`: over HTTP or HTTPS, as the
+   * targets serve it unless told; gRPC codes on a GRPC port.
    *
-   * @default - HTTP `GET /` on the port, expecting 200
+   * @default - `GET /` over the target protocol on the port, expecting 200 (on a GRPC port, ALB's
+   * gRPC check: `/AWS.ALB/healthcheck`, expecting code 12)
    */
   readonly healthCheck?: elbv2.HealthCheck;
+
+  /**
+   * What the service's targets serve on `port`, so that routes to it speak it: HTTP, or HTTPS up
+   * to the target; see `PrivateLinkPortOptions.targetProtocol`.
+   *
+   * @default elbv2.ApplicationProtocol.HTTP
+   */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  /**
+   * The HTTP version routes speak to the service's targets on `port`; see
+   * `PrivateLinkPortOptions.protocolVersion`.
+   *
+   * @default elbv2.ApplicationProtocolVersion.HTTP1
+   */
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
 
   /**
    * How long the consumer's ALB lets requests to a deregistering endpoint address finish.
@@ -432,6 +521,10 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
 
   public readonly deregistrationDelay?: Duration;
 
+  public readonly targetProtocol?: elbv2.ApplicationProtocol;
+
+  public readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
+
   /** Whether the service owner must accept each endpoint connection. */
   public readonly acceptanceRequired: boolean;
 
@@ -468,7 +561,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     this.crossZoneEnabled = props.crossZoneEnabled ?? true;
     validatePort(this.node.path, this.port);
     const firstPortTargets = this.targetsFor(this.node.path, this.port, props);
-    this.healthCheck = props.healthCheck;
+    ({ healthCheck: this.healthCheck, targetProtocol: this.targetProtocol, protocolVersion: this.protocolVersion } = portAttributesFor(this.port, props));
     this.deregistrationDelay = props.deregistrationDelay;
     this.acceptanceRequired = props.acceptanceRequired ?? false;
     validateAllowedPrincipals(this.node.path, props.allowedPrincipals ?? []);
@@ -513,7 +606,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
    * in place.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html
-   * @param port the TCP port the targets serve HTTP on; one the producer does not serve yet, of
+   * @param port the TCP port the targets serve HTTP (or HTTPS) on; one the producer does not serve yet, of
    * at most 50 per load balancer, ELB's fixed quota of listeners
    * @param options the port's targets, health check and deregistration delay
    * @returns the NLB's target group holding the port's targets
@@ -531,7 +624,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     const portTargets = this.targetsFor(where, port, options);
     const portScope = new Construct(this, id);
     const { targetGroup } = this.servePort(portScope, portScope, port, options, portTargets);
-    this.otherPorts.push({ port, healthCheck: options.healthCheck, deregistrationDelay: options.deregistrationDelay });
+    this.otherPorts.push(portAttributesFor(port, options));
     return targetGroup;
   }
 
@@ -627,7 +720,9 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     validateIpAddresses(where, this.vpc, options.ipAddresses ?? []);
     validateTargets(where, options);
     const alb = options.applicationLoadBalancer;
-    validateHealthCheck(where, options.healthCheck, alb !== undefined);
+    validateServedProtocol(where, options);
+    validateHealthCheck(where, options.healthCheck, { ...options, nlb: true, albTarget: alb !== undefined });
+    validateHealthCheck(where, options.consumerHealthCheck, { ...options, nlb: false, prop: 'consumerHealthCheck' });
     validateDeregistrationDelay(where, options.deregistrationDelay);
     if (alb !== undefined && !this.crossZoneEnabled) {
       // An ALB balances across zones always; with the NLB's off, an NLB node reaches the ALB's
@@ -665,7 +760,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       protocol: elbv2.Protocol.TCP,
       targetType: targetTypeOf(options),
       targets: portTargets,
-      healthCheck: networkHealthCheckOf(options.healthCheck, alb !== undefined),
+      healthCheck: networkHealthCheckOf(options.healthCheck, alb !== undefined, options.targetProtocol),
       // ELB sets no attributes on a target group of type alb; the consumer's ALB still drains.
       deregistrationDelay: alb ? undefined : options.deregistrationDelay,
     });
@@ -757,4 +852,15 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     const prefix = RegionInfo.get(region).vpcEndpointServiceNamePrefix ?? ec2.VpcEndpointService.DEFAULT_PREFIX;
     return Fn.join('.', [prefix, region, service.vpcEndpointServiceId]);
   }
+}
+
+/** What the consumer's ALB needs to know of a port the app serves, from the port's settings. */
+function portAttributesFor(port: number, options: PrivateLinkPortOptions): PrivateLinkPortAttributes {
+  return {
+    port,
+    healthCheck: consumerHealthCheckOf(options.healthCheck, options.consumerHealthCheck, options.protocolVersion),
+    deregistrationDelay: options.deregistrationDelay,
+    targetProtocol: options.targetProtocol,
+    protocolVersion: options.protocolVersion,
+  };
 }

@@ -18,7 +18,8 @@ import { connectedTargetGroupOf, sharedEndpointIdOf } from './private/shared-end
 import { stableIdOf } from './private/stable-id';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
 import { recordRouteOnTargetGroup } from './private/target-group-routes';
-import { TARGET_PROPS } from './private/validation';
+import { validateRouteProtocols } from './private/target-protocols';
+import { PORT_SETTING_PROPS, TARGET_PROPS } from './private/validation';
 import { ResolvedWeightedProducer, resolveWeightedProducers, validateStickinessDuration, warnOfWeightedRoute } from './private/weighted-producers';
 import { IPrivateLinkConsumer } from './private-link-consumer';
 import { BasePrivateLinkProducerProps, IPrivateLinkProducer, PrivateLinkProducer } from './private-link-producer';
@@ -317,6 +318,7 @@ export class PrivateLinkRoute extends Construct {
       throw new Error(`${where}: vpc: give the consumer VPC, where the route's interface endpoint goes, or a consumer.`);
     }
     this.destinations = this.connectDestinations(props, vpc);
+    validateRouteProtocols(this, props.listener, this.destinations, props.authentication !== undefined);
     const [first] = this.destinations;
     this.producer = first.producer;
     this.port = first.port;
@@ -434,9 +436,9 @@ export class PrivateLinkRoute extends Construct {
     if (props.port !== undefined) {
       portAttributesOf(where, named, props.port);
     }
-    if (props.healthCheck !== undefined || props.deregistrationDelay !== undefined) {
-      const prop = props.healthCheck !== undefined ? 'healthCheck' : 'deregistrationDelay';
-      throw new Error(`${where}: ${prop}: a route to an existing producer takes its health check and deregistration delay from the producer, which its routes share; set them on producer '${named.node.path}'.`);
+    const portSetting = PORT_SETTING_PROPS.find((prop) => props[prop] !== undefined);
+    if (portSetting !== undefined) {
+      throw new Error(`${where}: ${portSetting}: a route to an existing producer takes its health checks, deregistration delay, target protocol and protocol version from the producer's port, which its routes share; set them on producer '${named.node.path}'.`);
     }
     return named;
   }
@@ -490,10 +492,10 @@ export class PrivateLinkRoute extends Construct {
     if (props.producers === undefined) {
       return undefined;
     }
-    const single = (['producer', 'producerVpc', 'producerSubnets', ...TARGET_PROPS, 'port', 'healthCheck', 'deregistrationDelay'] as const)
+    const single = (['producer', 'producerVpc', 'producerSubnets', ...TARGET_PROPS, 'port', ...PORT_SETTING_PROPS] as const)
       .filter((prop) => props[prop] !== undefined);
     if (single.length > 0) {
-      throw new Error(`${where}: producers: a weighted route takes its producers, their ports, health checks and deregistration delays from producers; leave out ${single.join(' and ')} (a port goes with its producer, in producers).`);
+      throw new Error(`${where}: producers: a weighted route takes its producers, their ports and the ports' settings (health checks, deregistration delays, protocols) from producers; leave out ${single.join(' and ')} (a port goes with its producer, in producers).`);
     }
     const weighted = resolveWeightedProducers(where, props.producers);
     weighted.forEach(({ producer, port }, index) => portAttributesOf(`${where}: producers[${index}]`, producer, port));
@@ -568,7 +570,10 @@ export class PrivateLinkRoute extends Construct {
       port: props.port,
       vpcSubnets: producerSubnets,
       healthCheck: props.healthCheck,
+      consumerHealthCheck: props.consumerHealthCheck,
       deregistrationDelay: props.deregistrationDelay,
+      targetProtocol: props.targetProtocol,
+      protocolVersion: props.protocolVersion,
       deletionProtection: props.deletionProtection,
       // Only this deployment's endpoint may connect, not one that anybody else in the account
       // creates to reach the instances around the ALB.

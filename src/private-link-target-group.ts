@@ -168,10 +168,11 @@ export class PrivateLinkTargetGroup extends Construct implements ec2.IConnectabl
     const targetGroup = new elbv2.ApplicationTargetGroup(this, port === this.producer.port ? 'TargetGroup' : `TargetGroup${port}`, {
       vpc: this.vpc,
       port,
-      protocol: elbv2.ApplicationProtocol.HTTP,
+      protocol: attributes.targetProtocol ?? elbv2.ApplicationProtocol.HTTP,
+      protocolVersion: attributes.protocolVersion,
       targetType: elbv2.TargetType.IP,
       targets: this.endpointIpAddresses.ipAddresses.map((ip) => new targets.IpTarget(ip, port)),
-      healthCheck: applicationHealthCheckOf(attributes.healthCheck),
+      healthCheck: applicationHealthCheckOf(attributes.healthCheck, attributes),
       deregistrationDelay: attributes.deregistrationDelay,
     });
     this.targetGroups.set(port, targetGroup);

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { buildRouter, consumerStack, expectLeastPrivilege, expectOnlyTcpBetween, groupIdOf, logicalId, producer, ProducerFixture } from './fixtures';
 import { failingControlsUnder, findings } from './judges';
-import { PrivateLinkProducer } from '../src';
+import { PrivateLinkConsumer, PrivateLinkProducer } from '../src';
 
 /** The path the ALBs' listener rules answer; an ALB target needs one. */
 const ALB_CHECK = { path: '/health' };
@@ -59,12 +59,27 @@ describe.each(Object.entries(ALBS))('a producer in front of an %s Application Lo
     expectOnlyTcpBetween(template, groupIdOf(stack, service.securityGroup), albGroup, 8080);
   });
 
-  test.each([elbv2.Protocol.TCP, elbv2.Protocol.HTTPS])('rejects a %s health check: the ALB serves the consumer over HTTP', (protocol) => {
+  test.each<[elbv2.Protocol, RegExp]>([
+    [elbv2.Protocol.TCP, /^Test\/Service: healthCheck: an Application Load Balancer target is checked through its listener, over HTTP as it serves the port, not TCP; leave protocol out\.$/],
+    [elbv2.Protocol.HTTPS, /^Test\/Service: healthCheck: protocol HTTPS is not what the targets serve on the port \(targetProtocol HTTP\), so the check would fail; give HTTP or TCP, or leave it out\.$/],
+  ])('rejects a %s health check: the ALB serves the consumer over HTTP', (protocol, message) => {
     const { stack } = consumerStack();
     const web = producer(stack, 'Web');
     expect(() => new PrivateLinkProducer(stack, 'Service', {
       vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8080, healthCheck: { protocol },
-    })).toThrow(new RegExp(`^Test/Service: healthCheck: an Application Load Balancer target serves the consumer's ALB over HTTP, so the NLB checks it over HTTP too, not ${protocol}`));
+    })).toThrow(message);
+  });
+
+  test('serving HTTPS, is checked by the NLB over HTTPS, and by the consumer\'s ALB over HTTPS', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = new PrivateLinkProducer(stack, 'Service', {
+      vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8080, targetProtocol: elbv2.ApplicationProtocol.HTTPS, healthCheck: { path: '/health' },
+    });
+    const { targetGroup } = new PrivateLinkConsumer(stack, 'Edge', { vpc }).addPrivateLinkTargetGroup(service);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    expect(resources[logicalId(stack, service.targetGroup)].Properties).toMatchObject({ Protocol: 'TCP', TargetType: 'alb', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
+    expect(resources[logicalId(stack, targetGroup)].Properties).toMatchObject({ Protocol: 'HTTPS', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
   });
 
   test('keeps a deregistration delay off the NLB\'s target group, where ELB takes no attributes, and gives it to the consumer\'s', () => {

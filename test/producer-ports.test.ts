@@ -355,8 +355,8 @@ describe('the parts on their own', () => {
     ['a port out of range', [{ port: 0 }], /^Test\/Shared: additionalPorts: must be an integer from 1 to 65535, got 0\.$/],
     ['more than 49 ports besides its own', Array.from({ length: 50 }, (_, index) => ({ port: 9000 + index })),
       /^Test\/Shared: additionalPorts: a service has at most 50 ports \(listeners per Network Load Balancer, a quota ELB does not raise\), counting port; got 51\. List the ports it serves/],
-    ['a port with a TCP health check that has a path', [{ port: 9090, healthCheck: { protocol: elbv2.Protocol.TCP, path: '/h' } }],
-      /^Test\/Shared: additionalPorts: port 9090: healthCheck: has a path or healthyHttpCodes/],
+    ['a port with a TCP health check, which the consumer\'s ALB cannot make', [{ port: 9090, healthCheck: { protocol: elbv2.Protocol.TCP } }],
+      /^Test\/Shared: additionalPorts: port 9090: healthCheck: protocol TCP is not one the consumer's ALB checks with; give HTTP or HTTPS/],
   ])('an import listing %s in additionalPorts is rejected', (_what, additionalPorts, message) => {
     const { stack } = consumerStack();
     expect(() => PrivateLinkProducer.fromPrivateLinkProducerAttributes(stack, 'Shared', {

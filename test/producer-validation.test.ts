@@ -39,8 +39,9 @@ const BAD_HEALTH_CHECKS: Array<[string, elbv2.HealthCheck, RegExp]> = [
   ['an open range', { healthyHttpCodes: '200-' }, /healthCheck: healthyHttpCodes: '200-' is not a list of HTTP codes and ranges/],
   ['a reversed range', { healthyHttpCodes: '299-200' }, /healthCheck: healthyHttpCodes: '299-200' is not a list of HTTP codes and ranges/],
   ['codes with spaces', { healthyHttpCodes: '200, 202' }, /healthCheck: healthyHttpCodes: '200, 202' is not a list of HTTP codes and ranges/],
-  ['gRPC codes', { healthyGrpcCodes: '0' }, /healthCheck: healthyGrpcCodes: the consumer's ALB checks the endpoint over HTTP/],
-  ['a UDP check', { protocol: elbv2.Protocol.UDP }, /healthCheck: protocol UDP is not one a Network Load Balancer checks with; give HTTP, HTTPS or TCP/],
+  // The NLB has no gRPC check; an import's check is the ALB's, which matches gRPC codes on a GRPC port only.
+  ['gRPC codes', { healthyGrpcCodes: '0' }, /healthCheck: healthyGrpcCodes: (the NLB has no gRPC check|the port's protocolVersion is HTTP1)/],
+  ['a UDP check', { protocol: elbv2.Protocol.UDP }, /healthCheck: protocol UDP is not one (a Network Load Balancer checks with; give HTTP, HTTPS or TCP|the consumer's ALB checks with; give HTTP or HTTPS)/],
 ];
 
 describe('a producer\'s health check, which configures its NLB and the consumer\'s ALB', () => {

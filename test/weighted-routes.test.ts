@@ -234,7 +234,7 @@ describe('a weighted route is rejected at synth', () => {
     const props = extra(old);
     expect(() => new AlbPrivateLinkRouter(stack, 'Router', {
       vpc, routes: [{ path: '/orders', producers: [{ producer: old, weight: 1 }, { producer: next, weight: 1 }], ...props }],
-    })).toThrow(new RegExp(`^Test/Router/orders: producers: a weighted route takes its producers, their ports, health checks and deregistration delays from producers; leave out ${prop} `));
+    })).toThrow(new RegExp(`^Test/Router/orders: producers: a weighted route takes its producers, their ports and the ports' settings \\(health checks, deregistration delays, protocols\\) from producers; leave out ${prop} `));
   });
 
   test.each([

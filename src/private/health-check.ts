@@ -6,7 +6,7 @@ const DEFAULT_INTERVAL_SECONDS = 30;
 
 /**
  * The success codes both load balancers accept: an NLB takes 200 to 599, an ALB 200 to 499, and
- * one `healthCheck` configures the producer's NLB and the consumer's ALB.
+ * one `healthCheck` configures the producer's NLB and (unless `consumerHealthCheck`) the consumer's ALB.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html
  */
 const HTTP_CODES = { min: 200, max: 499 };
@@ -25,28 +25,69 @@ const RANGES = {
 /** The longest health-check path ELB takes (CreateTargetGroup's HealthCheckPath). */
 const MAX_PATH_LENGTH = 1024;
 
-/** The protocols an NLB checks with; the consumer's ALB always checks over HTTP. */
+/** The protocols an NLB checks with. */
 const NLB_PROTOCOLS: string[] = [elbv2.Protocol.HTTP, elbv2.Protocol.HTTPS, elbv2.Protocol.TCP];
 
+/** The protocols an ALB checks with: ELB refuses TCP on a target group of HTTP or HTTPS. */
+const ALB_PROTOCOLS: string[] = [elbv2.Protocol.HTTP, elbv2.Protocol.HTTPS];
+
 /**
- * Throws for health-check settings that a route's load balancers cannot honour: what the user
- * wrote first (each setting's range and syntax), then the combinations. `nlb` when the settings
- * also configure the producer's NLB (not for an import, where only the consumer's ALB checks),
- * `albTarget` when the NLB's target is an Application Load Balancer, which ELB checks over HTTP
- * or HTTPS only, through that ALB's listener rules.
+ * gRPC status codes an ALB's check of a GRPC target group matches.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-targetgroup-matcher.html
  */
-export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined, albTarget = false, nlb = true): void {
+const GRPC_CODES = { min: 0, max: 99 };
+
+/**
+ * The path ALB calls on a GRPC target group by default: a method no service has, answered with
+ * code 12 (UNIMPLEMENTED), ALB's default success code for gRPC.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ */
+const GRPC_DEFAULT_PATH = '/AWS.ALB/healthcheck';
+
+/** What a port's targets serve, as a health check of it must fit. */
+export interface ServedProtocol {
+  /** HTTP or HTTPS; undefined for HTTP. */
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+  /** HTTP1, HTTP2 or GRPC; undefined for HTTP1. */
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
+}
+
+/** What a health check configures, for `validateHealthCheck`. */
+export interface HealthCheckUse extends ServedProtocol {
+  /** The prop the check was given as, for errors: `healthCheck` unless told. */
+  readonly prop?: string;
+  /** Whether the check also configures the producer's NLB: false for an import's and for `consumerHealthCheck`. */
+  readonly nlb: boolean;
+  /** Whether the NLB's target is an Application Load Balancer, which ELB checks over HTTP or HTTPS only. */
+  readonly albTarget?: boolean;
+}
+
+/**
+ * Throws for health-check settings that a port's load balancers cannot honour: what the user
+ * wrote first (each setting's range and syntax), then the combinations. A check that also
+ * configures the NLB (`use.nlb`) takes what both load balancers accept; an ALB's own check may
+ * match gRPC codes on a GRPC port. A check with a protocol must speak the one the targets serve
+ * (HTTP or HTTPS, on the same port), or TCP for the NLB.
+ */
+export function validateHealthCheck(where: string, healthCheck: elbv2.HealthCheck | undefined, use: HealthCheckUse): void {
+  const albTarget = use.albTarget ?? false;
   if (healthCheck === undefined && !albTarget) return;
-  const at = `${where}: healthCheck`;
+  const at = `${where}: ${use.prop ?? 'healthCheck'}`;
   const check = healthCheck ?? {};
+  const served: string = use.targetProtocol ?? elbv2.ApplicationProtocol.HTTP;
+  const grpc = use.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC;
   if (check.enabled === false) {
     throw new Error(`${at}: enabled cannot be false: target groups of type instance, ip or alb always check their targets.`);
   }
   if (check.port !== undefined && check.port !== 'traffic-port') {
     throw new Error(`${at}: port must be 'traffic-port': the interface endpoint and the security groups carry only the route's port.`);
   }
-  if (check.protocol !== undefined && !NLB_PROTOCOLS.includes(check.protocol)) {
-    throw new Error(`${at}: protocol ${check.protocol} is not one a Network Load Balancer checks with; give HTTP, HTTPS or TCP, or leave it out.`);
+  const protocols = use.nlb ? NLB_PROTOCOLS : ALB_PROTOCOLS;
+  if (check.protocol !== undefined && !protocols.includes(check.protocol)) {
+    throw new Error(`${at}: protocol ${check.protocol} is not one ${use.nlb ? 'a Network Load Balancer' : 'the consumer\'s ALB'} checks with; give ${use.nlb ? 'HTTP, HTTPS or TCP' : 'HTTP or HTTPS'}, or leave it out.`);
+  }
+  if (check.protocol !== undefined && check.protocol !== elbv2.Protocol.TCP && check.protocol !== served) {
+    throw new Error(`${at}: protocol ${check.protocol} is not what the targets serve on the port (targetProtocol ${served}), so the check would fail; give ${served}${use.nlb ? ' or TCP' : ''}, or leave it out.`);
   }
   const interval = wholeSecondsOf(at, 'interval', check.interval);
   const timeout = wholeSecondsOf(at, 'timeout', check.timeout);
@@ -55,16 +96,23 @@ export function validateHealthCheck(where: string, healthCheck: elbv2.HealthChec
   checkRange(at, 'healthyThresholdCount', check.healthyThresholdCount, RANGES.healthyThresholdCount);
   checkRange(at, 'unhealthyThresholdCount', check.unhealthyThresholdCount, RANGES.unhealthyThresholdCount);
   validatePath(at, check.path);
-  validateHttpCodes(at, check.healthyHttpCodes);
-  if (check.healthyGrpcCodes !== undefined) {
-    throw new Error(`${at}: healthyGrpcCodes: the consumer's ALB checks the endpoint over HTTP${nlb ? ' and the NLB has no gRPC check' : ''}, so gRPC codes cannot apply; use healthyHttpCodes.`);
+  validateCodes(at, 'healthyHttpCodes', check.healthyHttpCodes, HTTP_CODE_KIND);
+  validateCodes(at, 'healthyGrpcCodes', check.healthyGrpcCodes, GRPC_CODE_KIND);
+  if (check.healthyGrpcCodes !== undefined && use.nlb) {
+    throw new Error(`${at}: healthyGrpcCodes: the NLB has no gRPC check; give the consumer's ALB its gRPC codes with consumerHealthCheck, and leave them out here.`);
+  }
+  if (check.healthyGrpcCodes !== undefined && !grpc) {
+    throw new Error(`${at}: healthyGrpcCodes: the port's protocolVersion is ${use.protocolVersion ?? 'HTTP1'}, whose checks match HTTP codes; use healthyHttpCodes, or set protocolVersion GRPC.`);
+  }
+  if (check.healthyHttpCodes !== undefined && grpc && !use.nlb) {
+    throw new Error(`${at}: healthyHttpCodes: the ALB's check of a GRPC port matches gRPC status codes; use healthyGrpcCodes.`);
   }
   // Both load balancers require the timeout below the interval; a token interval cannot be compared.
   if (timeout !== undefined && !check.interval?.isUnresolved() && timeout >= (interval ?? DEFAULT_INTERVAL_SECONDS)) {
     throw new Error(`${at}: timeout: ${timeout} seconds is not below the interval (${interval ?? `ELB's default, ${DEFAULT_INTERVAL_SECONDS}`} seconds), as ELB requires; shorten the timeout or lengthen the interval.`);
   }
-  if (albTarget && check.protocol !== undefined && check.protocol !== elbv2.Protocol.HTTP) {
-    throw new Error(`${at}: an Application Load Balancer target serves the consumer's ALB over HTTP, so the NLB checks it over HTTP too, not ${check.protocol}; leave protocol out.`);
+  if (albTarget && check.protocol === elbv2.Protocol.TCP) {
+    throw new Error(`${at}: an Application Load Balancer target is checked through its listener, over ${served} as it serves the port, not TCP; leave protocol out.`);
   }
   if (albTarget && check.path === undefined) {
     throw new Error(`${at}: path: is required for an Application Load Balancer target: the NLB's check (and the consumer's) reaches that ALB's listener rules, and '/' may meet its default action; give a path that one of its rules answers with a healthy code.`);
@@ -99,18 +147,32 @@ function validatePath(at: string, path: string | undefined): void {
   }
 }
 
-/** Throws unless `codes` is a list of codes and ranges (`200,202`, `200-299`) both load balancers take. */
-function validateHttpCodes(at: string, codes: string | undefined): void {
+/** A kind of success codes: its range, and how errors name and show it. */
+interface CodeKind {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly range: string;
+  readonly examples: string;
+}
+
+const HTTP_CODE_KIND: CodeKind = {
+  name: 'HTTP', ...HTTP_CODES, range: 'the range the consumer\'s ALB and the NLB both take', examples: "'200', '200,202' or '200-299'",
+};
+const GRPC_CODE_KIND: CodeKind = { name: 'gRPC', ...GRPC_CODES, range: 'gRPC status codes', examples: "'0', '0,12' or '0-5'" };
+
+/** Throws unless `codes` is a list of codes and ranges (`200,202`, `200-299`) of `kind`. */
+function validateCodes(at: string, prop: string, codes: string | undefined, kind: CodeKind): void {
   if (codes === undefined || Token.isUnresolved(codes)) return;
-  const fix = `give codes from ${HTTP_CODES.min} to ${HTTP_CODES.max} (the range the consumer's ALB and the NLB both take), as '200', '200,202' or '200-299'`;
+  const fix = `give codes from ${kind.min} to ${kind.max} (${kind.range}), as ${kind.examples}`;
   for (const part of codes.split(',')) {
-    const match = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+    const match = /^(\d{1,3})(?:-(\d{1,3}))?$/.exec(part);
     const [low, high] = match ? [Number(match[1]), Number(match[2] ?? match[1])] : [NaN, NaN];
     if (!match || low > high) {
-      throw new Error(`${at}: healthyHttpCodes: '${codes}' is not a list of HTTP codes and ranges; ${fix}.`);
+      throw new Error(`${at}: ${prop}: '${codes}' is not a list of ${kind.name} codes and ranges; ${fix}.`);
     }
-    if (low < HTTP_CODES.min || high > HTTP_CODES.max) {
-      throw new Error(`${at}: healthyHttpCodes: '${part}' is outside ${HTTP_CODES.min}-${HTTP_CODES.max}; ${fix}.`);
+    if (low < kind.min || high > kind.max) {
+      throw new Error(`${at}: ${prop}: '${part}' is outside ${kind.min}-${kind.max}; ${fix}.`);
     }
   }
 }
@@ -118,15 +180,17 @@ function validateHttpCodes(at: string, codes: string | undefined): void {
 /**
  * The Network Load Balancer's check: TCP unless a path or status codes ask for HTTP (ELB rejects
  * status codes on a TCP check), or the target is an Application Load Balancer (`albTarget`),
- * which ELB checks over HTTP or HTTPS only.
+ * which ELB checks over HTTP or HTTPS only; then over the protocol the targets serve.
  */
-export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, albTarget = false): elbv2.HealthCheck | undefined {
+export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, albTarget: boolean,
+  targetProtocol: elbv2.ApplicationProtocol | undefined): elbv2.HealthCheck | undefined {
+  const served = targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
   if (healthCheck === undefined) {
-    return albTarget ? { protocol: elbv2.Protocol.HTTP } : undefined;
+    return albTarget ? { protocol: served } : undefined;
   }
   return {
     ...healthCheck,
-    protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? elbv2.Protocol.HTTP : undefined),
+    protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? served : undefined),
     timeout: timeoutOf(healthCheck),
   };
 }
@@ -136,13 +200,36 @@ function asksForHttp(healthCheck: elbv2.HealthCheck): boolean {
   return healthCheck.path !== undefined || healthCheck.healthyHttpCodes !== undefined;
 }
 
-/** The ALB's check of the endpoint addresses: always HTTP on the route's port. */
-export function applicationHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined): elbv2.HealthCheck {
+/**
+ * The consumer's ALB's check of a port the app serves: `consumerHealthCheck` when given, else
+ * the port's `healthCheck` without its protocol (the NLB's, which may be TCP) and, on a GRPC
+ * port, without its path and HTTP codes, which an HTTP check of the NLB's asks for.
+ */
+export function consumerHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, consumerHealthCheck: elbv2.HealthCheck | undefined,
+  protocolVersion: elbv2.ApplicationProtocolVersion | undefined): elbv2.HealthCheck | undefined {
+  if (consumerHealthCheck !== undefined || healthCheck === undefined) {
+    return consumerHealthCheck;
+  }
+  const grpc = protocolVersion === elbv2.ApplicationProtocolVersion.GRPC;
   return {
     ...healthCheck,
-    protocol: elbv2.Protocol.HTTP,
+    protocol: undefined,
+    path: grpc ? undefined : healthCheck.path,
+    healthyHttpCodes: grpc ? undefined : healthCheck.healthyHttpCodes,
+  };
+}
+
+/**
+ * The ALB's check of the endpoint addresses on the route's port: over the protocol the targets
+ * serve unless told, at ALB's default path for the protocol version.
+ */
+export function applicationHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, served: ServedProtocol): elbv2.HealthCheck {
+  const grpc = served.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC;
+  return {
+    ...healthCheck,
+    protocol: healthCheck?.protocol ?? (served.targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP),
     port: 'traffic-port',
-    path: healthCheck?.path ?? '/',
+    path: healthCheck?.path ?? (grpc ? GRPC_DEFAULT_PATH : '/'),
     timeout: healthCheck && timeoutOf(healthCheck),
   };
 }

@@ -1,8 +1,9 @@
 import { Duration, Resource, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { validateHealthCheck } from './health-check';
+import { ServedProtocol, validateHealthCheck } from './health-check';
 import { REGION_NAME, regionOfServiceName, validateAvailabilityZones, validateDeregistrationDelay } from './producer-validation';
+import { validateServedProtocol } from './target-protocols';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort } from './validation';
 
 /*
@@ -13,7 +14,7 @@ import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort } from './validation'
  */
 
 /** The ALB's settings for a port of the service: `PrivateLinkPortAttributes` without the port. */
-interface PortSettings {
+interface PortSettings extends ServedProtocol {
   readonly healthCheck?: elbv2.HealthCheck;
   readonly deregistrationDelay?: Duration;
 }
@@ -43,6 +44,8 @@ class ImportedPrivateLinkProducer extends Resource {
   public readonly availabilityZones: ProducerAttributes['availabilityZones'];
   public readonly healthCheck: ProducerAttributes['healthCheck'];
   public readonly deregistrationDelay: ProducerAttributes['deregistrationDelay'];
+  public readonly targetProtocol: ProducerAttributes['targetProtocol'];
+  public readonly protocolVersion: ProducerAttributes['protocolVersion'];
 
   constructor(scope: Construct, id: string, attrs: ProducerAttributes) {
     super(scope, id, { region: attrs.serviceRegion });
@@ -60,7 +63,8 @@ class ImportedPrivateLinkProducer extends Resource {
     this.port = attrs.port ?? DEFAULT_PORT;
     validatePort(where, this.port);
     // Only the consumer's ALB checks an import: the service's NLB is configured elsewhere.
-    validateHealthCheck(where, attrs.healthCheck, false, false);
+    validateServedProtocol(where, attrs);
+    validateHealthCheck(where, attrs.healthCheck, { ...attrs, nlb: false });
     validateDeregistrationDelay(where, attrs.deregistrationDelay);
     const ports = [this.port];
     for (const additional of attrs.additionalPorts ?? []) {
@@ -68,7 +72,8 @@ class ImportedPrivateLinkProducer extends Resource {
       if (ports.includes(additional.port)) {
         throw new Error(`${where}: additionalPorts: port ${additional.port} is listed twice, counting port; give each port once.`);
       }
-      validateHealthCheck(`${where}: additionalPorts: port ${additional.port}`, additional.healthCheck, false, false);
+      validateServedProtocol(`${where}: additionalPorts: port ${additional.port}`, additional);
+      validateHealthCheck(`${where}: additionalPorts: port ${additional.port}`, additional.healthCheck, { ...additional, nlb: false });
       validateDeregistrationDelay(`${where}: additionalPorts: port ${additional.port}`, additional.deregistrationDelay);
       ports.push(additional.port);
     }
@@ -79,6 +84,8 @@ class ImportedPrivateLinkProducer extends Resource {
     this.availabilityZones = attrs.availabilityZones;
     this.healthCheck = attrs.healthCheck;
     this.deregistrationDelay = attrs.deregistrationDelay;
+    this.targetProtocol = attrs.targetProtocol;
+    this.protocolVersion = attrs.protocolVersion;
   }
 }
 

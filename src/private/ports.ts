@@ -12,7 +12,13 @@ function portsOf(producer: IPrivateLinkProducer): number[] {
  */
 export function portAttributesOf(where: string, producer: IPrivateLinkProducer, port: number): PrivateLinkPortAttributes {
   const attributes = port === producer.port
-    ? { port, healthCheck: producer.healthCheck, deregistrationDelay: producer.deregistrationDelay }
+    ? {
+      port,
+      healthCheck: producer.healthCheck,
+      deregistrationDelay: producer.deregistrationDelay,
+      targetProtocol: producer.targetProtocol,
+      protocolVersion: producer.protocolVersion,
+    }
     : (producer.additionalPorts ?? []).find((additional) => additional.port === port);
   if (attributes === undefined) {
     const ports = portsOf(producer);

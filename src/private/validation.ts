@@ -32,6 +32,9 @@ export function validatePort(where: string, port: number, name = 'port'): void {
 /** The props that name a producer's targets, one per kind of target. */
 export const TARGET_PROPS = ['instances', 'autoScalingGroups', 'ipAddresses', 'ecsServices', 'applicationLoadBalancer'] as const;
 
+/** How a producer's port treats its targets: a route to an existing producer takes these from the producer. */
+export const PORT_SETTING_PROPS = ['healthCheck', 'consumerHealthCheck', 'deregistrationDelay', 'targetProtocol', 'protocolVersion'] as const;
+
 /** What a producer can send traffic to. */
 export interface ProducerTargets {
   readonly instances?: ec2.IInstance[];

@@ -107,7 +107,10 @@ export function warnOfWeightedRoute(route: IConstruct, producers: ResolvedWeight
     Annotations.of(route).addWarningV2('cdk-alb-privatelink-router:stickinessWithOneProducer',
       `${where}: stickinessDuration: keeps clients on one of several producers, and producers lists one; it does nothing until another is added.`);
   }
-  const checks = producers.map(({ producer, port }) => applicationHealthCheckOf(portAttributesOf(where, producer, port).healthCheck));
+  const checks = producers.map(({ producer, port }) => {
+    const attributes = portAttributesOf(where, producer, port);
+    return applicationHealthCheckOf(attributes.healthCheck, attributes);
+  });
   for (let index = 1; index < producers.length; index++) {
     const difference = healthCheckDifferenceOf(checks[0], checks[index]);
     if (difference !== undefined) {
