@@ -561,7 +561,10 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     this.crossZoneEnabled = props.crossZoneEnabled ?? true;
     validatePort(this.node.path, this.port);
     const firstPortTargets = this.targetsFor(this.node.path, this.port, props);
-    ({ healthCheck: this.healthCheck, targetProtocol: this.targetProtocol, protocolVersion: this.protocolVersion } = portAttributesFor(this.port, props));
+    const firstPort = portAttributesFor(this.port, props);
+    this.healthCheck = firstPort.healthCheck;
+    this.targetProtocol = firstPort.targetProtocol;
+    this.protocolVersion = firstPort.protocolVersion;
     this.deregistrationDelay = props.deregistrationDelay;
     this.acceptanceRequired = props.acceptanceRequired ?? false;
     validateAllowedPrincipals(this.node.path, props.allowedPrincipals ?? []);
