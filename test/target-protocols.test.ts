@@ -246,7 +246,9 @@ describe('the settings of a port are checked', () => {
     const web = producer(stack, 'Web');
     const service = new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, instances: web.instances });
     service.addPort(50051, { instances: web.instances, targetProtocol: HTTPS, protocolVersion: GRPC });
-    expect(service.additionalPorts).toEqual([{ port: 50051, targetProtocol: HTTPS, protocolVersion: GRPC, healthCheck: undefined, deregistrationDelay: undefined }]);
+    expect(service.additionalPorts).toEqual([
+      { port: 50051, targetProtocol: HTTPS, protocolVersion: GRPC, healthCheck: undefined, deregistrationDelay: undefined },
+    ]);
     const router = new AlbPrivateLinkRouter(stack, 'Router', { vpc, certificates: [CERTIFICATE], routes: [{ path: '/rpc/*', producer: service, port: 50051 }] });
     expect(propertiesOf(stack, router.routes[0].targetGroup)).toMatchObject({ Protocol: 'HTTPS', ProtocolVersion: 'GRPC', HealthCheckPath: '/AWS.ALB/healthcheck' });
   });
