@@ -4,7 +4,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkProducer, RouteAuthentication, RouterMonitoring } from '../../src';
+import {
+  AddPrivateLinkRouteOptions, AlbPrivateLinkRouter, AlbPrivateLinkRouterProps, PrivateLinkPortOptions, PrivateLinkProducer, RouteAuthentication,
+  RouterMonitoring,
+} from '../../src';
 import { consumerVpc, producer, referencedIds } from '../fixtures';
 
 /*
@@ -602,6 +605,57 @@ describe('a producer serving several ports', () => {
     test('never creates a security group rule that still exists under another logical ID', () => {
       expect(duplicateSecurityGroupRulesOf(old, after)).toEqual([]);
     });
+  });
+});
+
+/**
+ * The template of a stack with an HTTPS router and a producer `Shared` whose port 8080 serves as
+ * `served` says, with routes `/orders` to it and `/billing` to its port 9090 (HTTP); with
+ * `https8443`, the producer also serves HTTPS on 8443 and `/orders` spreads over both ports by
+ * `weights`.
+ */
+function protocolTemplateOf(served: Pick<PrivateLinkPortOptions, 'targetProtocol' | 'protocolVersion'>, weights?: [number, number]): Record<string, any> {
+  const stack = edgeStack();
+  const vpc = consumerVpc(stack, 'Consumer', 3);
+  const web = producer(stack, 'WebA', 2, 3);
+  const shared = new PrivateLinkProducer(stack, 'Shared', { vpc: web.vpc, instances: web.instances, port: 8080, ...served });
+  shared.addPort(9090, { instances: web.instances });
+  if (weights) shared.addPort(8443, { instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS });
+  new AlbPrivateLinkRouter(stack, 'Router', {
+    vpc,
+    certificates: [certificate],
+    routes: [
+      weights
+        ? { path: '/orders', producers: [{ producer: shared, weight: weights[0] }, { producer: shared, port: 8443, weight: weights[1] }] }
+        : { path: '/orders', producer: shared },
+      { path: '/billing', producer: shared, port: 9090 },
+    ],
+  });
+  return Template.fromStack(stack).toJSON();
+}
+
+describe('a port\'s target protocol', () => {
+  const http = protocolTemplateOf({});
+
+  test.each<[string, Pick<PrivateLinkPortOptions, 'targetProtocol' | 'protocolVersion'>]>([
+    ['to HTTPS', { targetProtocol: elbv2.ApplicationProtocol.HTTPS }],
+    ['to HTTPS and HTTP/2', { targetProtocol: elbv2.ApplicationProtocol.HTTPS, protocolVersion: elbv2.ApplicationProtocolVersion.HTTP2 }],
+  ])('changed %s replaces that port\'s ALB target group only, and points its rule at the new one: the NLB, the endpoint and the other port stay',
+    (_change, served) => {
+      expect(summaryOf(changesOf(http, protocolTemplateOf(served))))
+        .toEqual(['orders update ElasticLoadBalancingV2::ListenerRule', 'shared replace ElasticLoadBalancingV2::TargetGroup']);
+    });
+
+  test('moved without a gap, by a second port at weight 0, then the weights, creates and removes but replaces nothing', () => {
+    const standby = protocolTemplateOf({}, [100, 0]);
+    const shifted = protocolTemplateOf({}, [0, 100]);
+    for (const [from, to] of [[http, standby], [standby, shifted]]) {
+      expect(changesOf(from, to).filter((c) => c.change === 'replace')).toEqual([]);
+      expect(priorityClashesOf(from, to)).toEqual([]);
+      expect(listenerPortClashesOf(from, to)).toEqual([]);
+      expect(duplicateSecurityGroupRulesOf(from, to)).toEqual([]);
+    }
+    expect(summaryOf(changesOf(standby, shifted))).toEqual(['orders update ElasticLoadBalancingV2::ListenerRule']);
   });
 });
 
