@@ -1,5 +1,6 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration, RemovalPolicies, Stack } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { consumerVpc, isolatedVpc, serverProber, WebServer, WebServerProps, webServerSecurityGroup } from './web-server';
 import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../src';
 
@@ -12,13 +13,14 @@ import { AlbPrivateLinkRouter, PrivateLinkProducer, RouterMonitoring } from '../
 // listener and target groups. `/by-name` reaches the docs service through an import by its service
 // name, as a consumer in another account would, with the prefix stripped. `/split` spreads its
 // requests 50/50 over the docs producer and a second one, as a migration or a canary does.
+// `/secure` reaches a server on a third port of the docs producer that serves HTTPS itself.
 const app = new App();
 
 const services = new Stack(app, 'AlbPrivateLinkRouterServices');
 const servicesVpc = isolatedVpc(services, 'Vpc', '10.20.0.0/16');
 const servicesSecurityGroup = webServerSecurityGroup(services, 'WebServerSecurityGroup', servicesVpc);
 /** A web server of the services stack in its `zone`th subnet, answering as `<section>-server`. */
-function server(id: string, zone: number, section: string, options: Pick<WebServerProps, 'port' | 'alsoServes'> = {}): WebServer {
+function server(id: string, zone: number, section: string, options: Pick<WebServerProps, 'port' | 'alsoServes' | 'tls'> = {}): WebServer {
   return new WebServer(services, id, {
     vpc: servicesVpc,
     subnet: servicesVpc.isolatedSubnets[zone],
@@ -32,8 +34,11 @@ const api = server('Api', 0, 'api', { port: 8080 });
 // The catch-all route serves it: proves that `/api` stops at the segment boundary.
 const docs = server('Docs', 1, 'docs', { alsoServes: ['apidocs'] });
 const status = server('Status', 0, 'status', { port: 9090 });
+// Serves HTTPS with a self-signed certificate: TLS from the ALB ends at the instance.
+const secure = server('Secure', 1, 'secure', { port: 8443, tls: true });
 const docsService = new PrivateLinkProducer(services, 'DocsService', { vpc: servicesVpc, instances: [docs] });
 docsService.addPort(9090, { instances: [status] });
+docsService.addPort(8443, { instances: [secure], targetProtocol: elbv2.ApplicationProtocol.HTTPS });
 const next = server('Next', 1, 'next');
 const nextService = new PrivateLinkProducer(services, 'NextService', { vpc: servicesVpc, instances: [next] });
 
@@ -47,6 +52,7 @@ const router = new AlbPrivateLinkRouter(edge, 'Router', {
 });
 router.addRoute({ path: '/docs*', id: 'docs', priority: 10, producer: docsService });
 router.addRoute({ path: '/status', producer: docsService, port: 9090 });
+router.addRoute({ path: '/secure', producer: docsService, port: 8443 });
 const docsByName = PrivateLinkProducer.fromPrivateLinkProducerAttributes(edge, 'DocsByName', {
   endpointServiceName: docsService.endpointServiceName,
   port: docsService.port,
@@ -81,6 +87,11 @@ integ.assertions
 integ.assertions
   .httpApiCall(`${url}/status/`)
   .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('status-server') }))
+  .waitForAssertions(untilHealthy);
+// Over HTTPS from the ALB to the instance, whose certificate no one signed.
+integ.assertions
+  .httpApiCall(`${url}/secure/`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: Match.stringLikeRegexp('secure-server') }))
   .waitForAssertions(untilHealthy);
 integ.assertions
   .httpApiCall(`${url}/`)

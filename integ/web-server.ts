@@ -24,7 +24,28 @@ export interface WebServerProps {
    * @default - none
    */
   readonly alsoServes?: string[];
+  /**
+   * Serve HTTPS with a self-signed certificate made at boot (the consumer's ALB does not validate
+   * a target's certificate), rather than HTTP.
+   * @default false
+   */
+  readonly tls?: boolean;
 }
+
+/**
+ * Python's http.server behind TLS, which its command line cannot do. The handshake waits for the
+ * first read, in the request's thread, so that the NLB's TCP health checks, which connect and
+ * close, never hold up the server.
+ */
+const TLS_SERVER = [
+  'import functools, http.server, ssl, sys',
+  "handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory='/var/www')",
+  "server = http.server.ThreadingHTTPServer(('', int(sys.argv[1])), handler)",
+  'context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)',
+  "context.load_cert_chain('/etc/web/cert.pem', '/etc/web/key.pem')",
+  'server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)',
+  'server.serve_forever()',
+];
 
 /**
  * A t4g.nano Amazon Linux 2023 instance serving "<section>: <serverName> answered" at `/` (for
@@ -44,6 +65,13 @@ export class WebServer extends ec2.Instance {
       `PAGE="${pageOf(props.section, props.serverName, '$INSTANCE_ID')}"`,
       'echo "$PAGE" > /var/www/index.html',
       ...[props.section, ...props.alsoServes ?? []].map((section) => `echo "$PAGE" > /var/www/${section}/index.html`),
+      ...props.tls ? [
+        'mkdir -p /etc/web',
+        `openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=${props.serverName}" -keyout /etc/web/key.pem -out /etc/web/cert.pem`,
+        "cat > /etc/web/server.py <<'PY'",
+        ...TLS_SERVER,
+        'PY',
+      ] : [],
       "cat > /etc/systemd/system/web.service <<'UNIT'",
       '[Unit]',
       'Description=Example web server',
@@ -51,7 +79,7 @@ export class WebServer extends ec2.Instance {
       '[Service]',
       // http.server speaks HTTP/1.0 and closes every connection, so each request is a new flow
       // through the NLB and repeated requests spread over the instances.
-      `ExecStart=/usr/bin/python3 -m http.server ${port} --directory /var/www`,
+      props.tls ? `ExecStart=/usr/bin/python3 /etc/web/server.py ${port}` : `ExecStart=/usr/bin/python3 -m http.server ${port} --directory /var/www`,
       'Restart=always',
       '[Install]',
       'WantedBy=multi-user.target',

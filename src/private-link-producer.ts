@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
-import { consumerHealthCheckOf, networkHealthCheckOf, validateHealthCheck } from './private/health-check';
+import { consumerHealthCheckOf, networkHealthCheckOf, validateHealthCheck, validateServedProtocol } from './private/health-check';
 import { importPrivateLinkProducer } from './private/imported-producer';
 import { albTargetOf, ecsTargetOf, targetTypeOf } from './private/producer-targets';
 import {
@@ -18,7 +18,6 @@ import {
 } from './private/producer-validation';
 import { isInRoute } from './private/route-marker';
 import { privateSubnetsOf, selectedSubnets } from './private/subnets';
-import { validateServedProtocol } from './private/target-protocols';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort, validateTargets } from './private/validation';
 
 /**

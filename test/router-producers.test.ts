@@ -94,7 +94,7 @@ describe.each(KINDS)('a route to an %s producer', (kind) => {
     ['a port the producer does not offer', () => ({ port: 80 }),
       /^Test\/Router\/x: port: producer '(Services|Test)\/Api' offers port 8080, not 80; serve it first, with the producer's addPort/],
     ['a health check', () => ({ healthCheck: { path: '/h' } }),
-      /^Test\/Router\/x: healthCheck: a route to an existing producer takes its health check and deregistration delay from the producer.*set them on producer '(Services|Test)\/Api'/],
+      /^Test\/Router\/x: healthCheck: a route to an existing producer takes its health checks, deregistration delay, target protocol and protocol version from the producer's port.*set them on producer '(Services|Test)\/Api'/],
     ['a deregistration delay', () => ({ deregistrationDelay: Duration.seconds(5) }), /^Test\/Router\/x: deregistrationDelay: a route to an existing producer takes/],
   ])('and %s is rejected, naming the route and the prop', (_what, extra, message) => {
     const { stack, vpc, web, api } = withProducer(kind);

@@ -62,6 +62,21 @@ export interface HealthCheckUse extends ServedProtocol {
   readonly albTarget?: boolean;
 }
 
+const TARGET_PROTOCOLS: string[] = [elbv2.ApplicationProtocol.HTTP, elbv2.ApplicationProtocol.HTTPS];
+const PROTOCOL_VERSIONS: string[] = [
+  elbv2.ApplicationProtocolVersion.HTTP1, elbv2.ApplicationProtocolVersion.HTTP2, elbv2.ApplicationProtocolVersion.GRPC,
+];
+
+/** Throws for a target protocol or protocol version an ALB target group does not take. */
+export function validateServedProtocol(where: string, served: ServedProtocol): void {
+  if (served.targetProtocol !== undefined && !TARGET_PROTOCOLS.includes(served.targetProtocol)) {
+    throw new Error(`${where}: targetProtocol: '${served.targetProtocol}' is not a protocol the consumer's ALB speaks to targets; give HTTP or HTTPS.`);
+  }
+  if (served.protocolVersion !== undefined && !PROTOCOL_VERSIONS.includes(served.protocolVersion)) {
+    throw new Error(`${where}: protocolVersion: '${served.protocolVersion}' is not an ALB protocol version; give HTTP1, HTTP2 or GRPC.`);
+  }
+}
+
 /**
  * Throws for health-check settings that a port's load balancers cannot honour: what the user
  * wrote first (each setting's range and syntax), then the combinations. A check that also

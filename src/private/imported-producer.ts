@@ -1,9 +1,8 @@
 import { Duration, Resource, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ServedProtocol, validateHealthCheck } from './health-check';
+import { ServedProtocol, validateHealthCheck, validateServedProtocol } from './health-check';
 import { REGION_NAME, regionOfServiceName, validateAvailabilityZones, validateDeregistrationDelay } from './producer-validation';
-import { validateServedProtocol } from './target-protocols';
 import { DEFAULT_PORT, MAX_LISTENERS_PER_NLB, validatePort } from './validation';
 
 /*

@@ -2,23 +2,7 @@ import { Annotations } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { IConstruct } from 'constructs';
 import type { IPrivateLinkProducer } from '../private-link-producer';
-import type { ServedProtocol } from './health-check';
 import { portAttributesOf } from './ports';
-
-const TARGET_PROTOCOLS: string[] = [elbv2.ApplicationProtocol.HTTP, elbv2.ApplicationProtocol.HTTPS];
-const PROTOCOL_VERSIONS: string[] = [
-  elbv2.ApplicationProtocolVersion.HTTP1, elbv2.ApplicationProtocolVersion.HTTP2, elbv2.ApplicationProtocolVersion.GRPC,
-];
-
-/** Throws for a target protocol or protocol version an ALB target group does not take. */
-export function validateServedProtocol(where: string, served: ServedProtocol): void {
-  if (served.targetProtocol !== undefined && !TARGET_PROTOCOLS.includes(served.targetProtocol)) {
-    throw new Error(`${where}: targetProtocol: '${served.targetProtocol}' is not a protocol the consumer's ALB speaks to targets; give HTTP or HTTPS.`);
-  }
-  if (served.protocolVersion !== undefined && !PROTOCOL_VERSIONS.includes(served.protocolVersion)) {
-    throw new Error(`${where}: protocolVersion: '${served.protocolVersion}' is not an ALB protocol version; give HTTP1, HTTP2 or GRPC.`);
-  }
-}
 
 /** A producer and port a route forwards to. */
 interface RouteDestination {

@@ -132,6 +132,7 @@ const ORDERS_PAGE = page('orders', 'orders-server');
 const API_PAGE = page('api', 'api-server');
 const STATUS_PAGE = page('status', 'status-server');
 const SHOP_PAGE = page('shop', 'shop-server');
+const SECURE_PAGE = page('secure', 'secure-server');
 const NEXT_PAGE = page('next', 'next-server');
 
 /** Per integ test file, per assertion (method or `invoke`, then the path after the router's DNS name). */
@@ -186,6 +187,11 @@ const EXPECTATIONS: Record<string, Record<string, Expectation>> = {
     'GET /status/': {
       // The second port of the docs producer: the docs server (its first port) has no such page.
       pass: [[STATUS_PAGE]],
+      fail: [[ALB_502], [ROUTER_404], [noSuchFile('docs-server')], [DOCS_PAGE]],
+    },
+    'GET /secure/': {
+      // The server on the docs producer's HTTPS port; a TLS failure to it is the ALB's 502.
+      pass: [[SECURE_PAGE]],
       fail: [[ALB_502], [ROUTER_404], [noSuchFile('docs-server')], [DOCS_PAGE]],
     },
     'GET /': {
