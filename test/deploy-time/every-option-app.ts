@@ -27,7 +27,7 @@ function zoneContext(): Record<string, string[]> {
  * stack whose producer serves three ports (instances, an internal ALB of the team's own, Fargate
  * tasks), a producer in another Region, and an edge stack whose HTTPS router reaches them by path
  * and host (and by weight over two Regions), with access logs, deletion protection, a WAF web ACL, IPv6 clients, an import by
- * service name and monitoring. For cfn-lint and for reviews of the templates against the AWS
+ * service name, HTTPS, HTTP/2 and gRPC to the targets, and monitoring. For cfn-lint and for reviews of the templates against the AWS
  * documentation: synthesised only, never deployed (its servers and tasks serve nothing, and its
  * isolated tasks could not pull their image).
  */
@@ -63,6 +63,16 @@ export function everyOptionApp(outdir?: string): App {
   });
   shop.addPort(8081, { applicationLoadBalancer: teamAlb, healthCheck: { path: '/health' } });
   shop.addPort(8082, { ecsServices: [ordersTasks], deregistrationDelay: Duration.seconds(60) });
+  // Encrypted up to the instances: HTTPS, HTTP/2 over it, and gRPC with a check of its own on the ALB.
+  shop.addPort(8443, { instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS, healthCheck: { path: '/health' } });
+  shop.addPort(8444, { instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS, protocolVersion: elbv2.ApplicationProtocolVersion.HTTP2 });
+  shop.addPort(50051, {
+    instances: web.instances,
+    targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+    protocolVersion: elbv2.ApplicationProtocolVersion.GRPC,
+    healthCheck: { interval: Duration.seconds(10) },
+    consumerHealthCheck: { path: '/shop.Shop/Check', healthyGrpcCodes: '0' },
+  });
 
   const remote = new Stack(app, 'EveryOptionRemote', { env: { account: ACCOUNT, region: EVERY_OPTION_REGIONS.remote } });
   const remoteWeb = producer(remote, 'Web', 1, 2);
@@ -108,6 +118,9 @@ export function everyOptionApp(outdir?: string): App {
       { path: '/team', producer: shop, port: 8081, stripPathPrefix: true },
       { hosts: ['orders.example.com'], producer: shop, port: 8082 },
       { path: '/reports', producer: reports },
+      { path: '/secure', producer: shop, port: 8443 },
+      { path: '/stream', producer: shop, port: 8444 },
+      { hosts: ['grpc.example.com'], path: '/shop.Shop/*', producer: shop, port: 50051 },
       // One service in two Regions: most requests stay in this one.
       { path: '/catalog', producers: [{ producer: shop, weight: 90 }, { producer: reports, weight: 10 }], stickinessDuration: Duration.minutes(30) },
       { path: '/legacy/*.html', priority: 5, producerVpc: web.vpc, instances: web.instances, port: 8080, healthCheck: { path: '/health' } },
