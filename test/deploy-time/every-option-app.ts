@@ -65,7 +65,9 @@ export function everyOptionApp(outdir?: string): App {
   shop.addPort(8082, { ecsServices: [ordersTasks], deregistrationDelay: Duration.seconds(60) });
   // Encrypted up to the instances: HTTPS, HTTP/2 over it, and gRPC with a check of its own on the ALB.
   shop.addPort(8443, { instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS, healthCheck: { path: '/health' } });
-  shop.addPort(8444, { instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS, protocolVersion: elbv2.ApplicationProtocolVersion.HTTP2 });
+  shop.addPort(8444, {
+    instances: web.instances, targetProtocol: elbv2.ApplicationProtocol.HTTPS, protocolVersion: elbv2.ApplicationProtocolVersion.HTTP2,
+  });
   shop.addPort(50051, {
     instances: web.instances,
     targetProtocol: elbv2.ApplicationProtocol.HTTPS,
