@@ -39,11 +39,14 @@ const PRODUCERS = {
     }),
 };
 
+const PRODUCER_KINDS = Object.entries(PRODUCERS);
+const HTTPS_LISTENER_KINDS = Object.entries(HTTPS_LISTENERS);
+
 const propertiesOf = (stack: Stack, construct: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup) =>
   Template.fromStack(stack).toJSON().Resources[logicalId(stack, construct)].Properties;
 
-describe.each(Object.entries(PRODUCERS))('a route to an %s producer', (producerKind, producerIn) => {
-  describe.each(Object.entries(HTTPS_LISTENERS))('on an %s HTTPS listener', (listenerKind, listenerIn) => {
+describe.each(PRODUCER_KINDS)('a route to an %s producer', (producerKind, producerIn) => {
+  describe.each(HTTPS_LISTENER_KINDS)('on an %s HTTPS listener', (listenerKind, listenerIn) => {
     function routeTo(settings: Partial<ConstructorParameters<typeof PrivateLinkProducer>[2]>) {
       const { stack, vpc } = consumerStack();
       const service = producerIn(stack, settings);
@@ -130,13 +133,16 @@ describe.each(Object.entries(PRODUCERS))('a route to an %s producer', (producerK
     });
   });
 
-  test.each(Object.entries(LISTENERS).filter(([kind]) => kind === 'owned'))('to an HTTP/2 port on an %s HTTP listener is rejected, naming it', (_kind, listenerIn) => {
+  test('to an HTTP/2 port on an HTTP listener is rejected, naming it', () => {
     const { stack, vpc } = consumerStack();
     const service = producerIn(stack, { protocolVersion: HTTP2 });
-    expect(() => new PrivateLinkRoute(stack, 'Route', { listener: listenerIn(stack, vpc), vpc, path: '/orders', producer: service }))
+    expect(() => new PrivateLinkRoute(stack, 'Route', { listener: LISTENERS.owned(stack, vpc), vpc, path: '/orders', producer: service }))
       .toThrow(/^Test\/Route: listener: producer 'Test\/Service' takes HTTP2 on port 8443, which ALB serves on HTTPS listeners only, and listener 'Test\/Alb\/Http' is HTTP; make it HTTPS \(a router's: give it certificates or domainName\), or route to an HTTP1 port\.$/);
   });
 });
+
+/** The settings of a port that a route gives only to a producer it creates. */
+const ROUTE_PORT_SETTINGS = ['targetProtocol', 'protocolVersion', 'consumerHealthCheck'] as const;
 
 describe('a router', () => {
   test('of HTTP only refuses a route to a gRPC port', () => {
@@ -167,7 +173,7 @@ describe('a router', () => {
     expect(propertiesOf(stack, orders.targetGroup)).toMatchObject({ Protocol: 'HTTPS', ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0-2' } });
   });
 
-  test.each(['targetProtocol', 'protocolVersion', 'consumerHealthCheck'] as const)('refuses %s on a route to an existing producer, which owns it', (prop) => {
+  test.each(ROUTE_PORT_SETTINGS)('refuses %s on a route to an existing producer, which owns it', (prop) => {
     const { stack, vpc } = consumerStack();
     const service = PRODUCERS.owned(stack, {});
     const value = { targetProtocol: HTTPS, protocolVersion: HTTP2, consumerHealthCheck: { path: '/health' } }[prop];
