@@ -96,11 +96,12 @@ export interface PrivateLinkPortOptions {
    * How the load balancers check the service: the NLB each target, the consumer's ALB each
    * interface endpoint address (and so the NLB behind it), unless `consumerHealthCheck` gives
    * the ALB a check of its own. With a `path` or `healthyHttpCodes`, the NLB checks over HTTP
-   * too (HTTPS for a `targetProtocol` of HTTPS). The port is always the traffic port; an
+   * too (HTTPS for a `targetProtocol` of HTTPS), except on an HTTP2 or GRPC port, where it
+   * checks TCP, as its HTTP/1.1 check may go unanswered. The port is always the traffic port; an
    * `interval` without a `timeout` gets a timeout below it (at most 5 seconds). As one check
    * configures both load balancers, it takes what both accept: interval 5-300 s, timeout 2-120 s
    * and below the interval, thresholds 2-10, codes 200-499, no gRPC codes (the NLB has no gRPC
-   * check). On a GRPC port the ALB takes its timing only, and checks with gRPC's defaults.
+   * check). On a GRPC port it gives timing only: the ALB checks with gRPC's defaults.
    *
    * For an Application Load Balancer target a `path` is required: both checks reach that ALB's
    * listener rules, so give a path one of its rules answers with a healthy code (the default
@@ -762,7 +763,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       protocol: elbv2.Protocol.TCP,
       targetType: targetTypeOf(options),
       targets: portTargets,
-      healthCheck: networkHealthCheckOf(options.healthCheck, alb !== undefined, options.targetProtocol),
+      healthCheck: networkHealthCheckOf(options.healthCheck, alb !== undefined, options),
       // ELB sets no attributes on a target group of type alb; the consumer's ALB still drains.
       deregistrationDelay: alb ? undefined : options.deregistrationDelay,
     });

@@ -100,15 +100,24 @@ describe.each(PRODUCER_KINDS)('a route to an %s producer', (producerKind, produc
     });
 
     if (producerKind === 'owned') {
-      test('to gRPC targets, the NLB checks HTTP as told and the ALB takes only the timing of the shared check', () => {
+      test('to gRPC targets, the NLB checks TCP and the ALB takes only the timing of the shared check', () => {
         const { stack, service, route } = routeTo({
-          protocolVersion: GRPC, healthCheck: { path: '/health', interval: Duration.seconds(10), healthyThresholdCount: 3 },
+          protocolVersion: GRPC, healthCheck: { interval: Duration.seconds(10), healthyThresholdCount: 3 },
         });
-        expect(propertiesOf(stack, (service as PrivateLinkProducer).targetGroup))
-          .toMatchObject({ HealthCheckProtocol: 'HTTP', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 10 });
+        const nlbGroup = propertiesOf(stack, (service as PrivateLinkProducer).targetGroup);
+        expect([nlbGroup.HealthCheckProtocol, nlbGroup.HealthCheckIntervalSeconds]).toEqual([undefined, 10]);
         expect(propertiesOf(stack, route.targetGroup)).toMatchObject({
           HealthCheckProtocol: 'HTTP', HealthCheckPath: '/AWS.ALB/healthcheck', HealthCheckIntervalSeconds: 10, HealthyThresholdCount: 3,
         });
+      });
+
+      test('to HTTP/2 targets, the NLB checks TCP, as its HTTP/1.1 check may go unanswered, and the path is the ALB\'s', () => {
+        const { stack, service, route } = routeTo({
+          targetProtocol: HTTPS, protocolVersion: HTTP2, healthCheck: { path: '/health', healthyHttpCodes: '200-299' },
+        });
+        const nlbGroup = propertiesOf(stack, (service as PrivateLinkProducer).targetGroup);
+        expect([nlbGroup.HealthCheckProtocol, nlbGroup.HealthCheckPath, nlbGroup.Matcher]).toEqual([undefined, undefined, undefined]);
+        expect(propertiesOf(stack, route.targetGroup)).toMatchObject({ HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health', Matcher: { HttpCode: '200-299' } });
       });
     }
 
@@ -215,6 +224,10 @@ describe('the settings of a port are checked', () => {
       /^Test\/Service: healthCheck: protocol HTTP is not what the targets serve on the port \(targetProtocol HTTPS\), so the check would fail; give HTTPS or TCP, or leave it out\.$/],
     ['gRPC codes in the check the NLB shares', build({ protocolVersion: GRPC, healthCheck: { healthyGrpcCodes: '0' } }),
       /^Test\/Service: healthCheck: healthyGrpcCodes: the NLB has no gRPC check; give the consumer's ALB its gRPC codes with consumerHealthCheck, and leave them out here\.$/],
+    ['an NLB check over HTTPS of an HTTP/2 port', build({ targetProtocol: HTTPS, protocolVersion: HTTP2, healthCheck: { protocol: elbv2.Protocol.HTTPS } }),
+      /^Test\/Service: healthCheck: protocol: the NLB checks over HTTP\/1\.1 only, which a HTTP2 server need not answer, so it checks TCP on a HTTP2 port; leave protocol out\.$/],
+    ['a path in the check a gRPC port\'s NLB shares', build({ protocolVersion: GRPC, healthCheck: { path: '/health' } }),
+      /^Test\/Service: healthCheck: has a path or healthyHttpCodes, which neither check of a GRPC port can use: the NLB checks TCP, the ALB with gRPC codes; give the ALB's path and codes in consumerHealthCheck\.$/],
     ['a TCP check of the consumer\'s ALB', build({ consumerHealthCheck: { protocol: elbv2.Protocol.TCP } }),
       /^Test\/Service: consumerHealthCheck: protocol TCP is not one the consumer's ALB checks with; give HTTP or HTTPS, or leave it out\.$/],
     ['HTTP codes in the ALB\'s check of a gRPC port', build({ protocolVersion: GRPC, consumerHealthCheck: { healthyHttpCodes: '200' } }),

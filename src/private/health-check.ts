@@ -126,6 +126,18 @@ export function validateHealthCheck(where: string, healthCheck: elbv2.HealthChec
   if (timeout !== undefined && !check.interval?.isUnresolved() && timeout >= (interval ?? DEFAULT_INTERVAL_SECONDS)) {
     throw new Error(`${at}: timeout: ${timeout} seconds is not below the interval (${interval ?? `ELB's default, ${DEFAULT_INTERVAL_SECONDS}`} seconds), as ELB requires; shorten the timeout or lengthen the interval.`);
   }
+  // An NLB checks over HTTP/1.1 only, which an HTTP/2 or gRPC server need not answer (grpc-go
+  // refuses it): behind such a port the NLB checks TCP, and the ALB's check speaks the version.
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html
+  const version = use.protocolVersion;
+  if (use.nlb && !albTarget && (version === elbv2.ApplicationProtocolVersion.HTTP2 || grpc)) {
+    if (check.protocol !== undefined && check.protocol !== elbv2.Protocol.TCP) {
+      throw new Error(`${at}: protocol: the NLB checks over HTTP/1.1 only, which a ${version} server need not answer, so it checks TCP on a ${version} port; leave protocol out.`);
+    }
+    if (grpc && asksForHttp(check)) {
+      throw new Error(`${at}: has a path or healthyHttpCodes, which neither check of a GRPC port can use: the NLB checks TCP, the ALB with gRPC codes; give the ALB's path and codes in consumerHealthCheck.`);
+    }
+  }
   if (albTarget && check.protocol === elbv2.Protocol.TCP) {
     throw new Error(`${at}: an Application Load Balancer target is checked through its listener, over ${served} as it serves the port, not TCP; leave protocol out.`);
   }
@@ -195,17 +207,22 @@ function validateCodes(at: string, prop: string, codes: string | undefined, kind
 /**
  * The Network Load Balancer's check: TCP unless a path or status codes ask for HTTP (ELB rejects
  * status codes on a TCP check), or the target is an Application Load Balancer (`albTarget`),
- * which ELB checks over HTTP or HTTPS only; then over the protocol the targets serve.
+ * which ELB checks over HTTP or HTTPS only; then over the protocol the targets serve. Always TCP
+ * on an HTTP/2 or gRPC port of instances or addresses, whose path and codes are the ALB's.
  */
 export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, albTarget: boolean,
-  targetProtocol: elbv2.ApplicationProtocol | undefined): elbv2.HealthCheck | undefined {
-  const served = targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
+  served: ServedProtocol): elbv2.HealthCheck | undefined {
+  const protocol = served.targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
   if (healthCheck === undefined) {
-    return albTarget ? { protocol: served } : undefined;
+    return albTarget ? { protocol } : undefined;
+  }
+  const http1 = served.protocolVersion === undefined || served.protocolVersion === elbv2.ApplicationProtocolVersion.HTTP1;
+  if (!albTarget && !http1) {
+    return { ...healthCheck, protocol: undefined, path: undefined, healthyHttpCodes: undefined, timeout: timeoutOf(healthCheck) };
   }
   return {
     ...healthCheck,
-    protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? served : undefined),
+    protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? protocol : undefined),
     timeout: timeoutOf(healthCheck),
   };
 }
