@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { accountRootOf } from './private/endpoint-creator';
 import { consumerHealthCheckOf, networkHealthCheckOf, validateHealthCheck, validateServedProtocol } from './private/health-check';
 import { importPrivateLinkProducer } from './private/imported-producer';
-import { albTargetOf, ecsTargetOf, targetTypeOf } from './private/producer-targets';
+import { albTargetOf, ecsTargetOf, targetTypeOf, validateAlbTargetProtocols } from './private/producer-targets';
 import {
   ecsTargetGroupCountErrors, outsideVpc, validateAllowedPrincipals, validateAllowedRegions, validateDeregistrationDelay,
   validateEcsTargetGroups, validateInstanceVpcs, validateIpAddresses, validateMetricPeriod, validateSameStackTargets,
@@ -141,7 +141,9 @@ export interface PrivateLinkPortOptions {
    * The HTTP version the consumer's ALB speaks to the targets: HTTP1, HTTP2, or GRPC. HTTP2 and
    * GRPC need HTTPS listeners on every route to the port (ALB sends HTTP/2 to targets only for
    * HTTP/2 requests) and rules that only forward, so no `authentication`; a GRPC port's check
-   * matches gRPC status codes. Changing it replaces the consumer's ALB target group.
+   * matches gRPC status codes. Changing it replaces the consumer's ALB target group; as a
+   * weighted route's producers must share one version, a new version gets a port and route of
+   * its own rather than a move by weights.
    *
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-group-protocol-version
    * @default elbv2.ApplicationProtocolVersion.HTTP1
@@ -724,6 +726,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
     validateTargets(where, options);
     const alb = options.applicationLoadBalancer;
     validateServedProtocol(where, options);
+    if (alb !== undefined) validateAlbTargetProtocols(where, options);
     validateHealthCheck(where, options.healthCheck, { ...options, nlb: true, albTarget: alb !== undefined });
     validateHealthCheck(where, options.consumerHealthCheck, { ...options, nlb: false, prop: 'consumerHealthCheck' });
     validateDeregistrationDelay(where, options.deregistrationDelay);
@@ -745,7 +748,7 @@ export class PrivateLinkProducer extends Resource implements IPrivateLinkProduce
       // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html
       ...(options.ipAddresses ?? []).map((ip) => new targets.IpTarget(ip, port, outsideVpc(this.vpc, ip) ? 'all' : undefined)),
       ...(options.autoScalingGroups ?? []),
-      ...(alb ? [albTargetOf(where, this, alb, port)] : []),
+      ...(alb ? [albTargetOf(where, this, alb, port, options.targetProtocol)] : []),
       ...(options.ecsServices ?? []).map((service) => ecsTargetOf(where, service, port)),
     ];
   }

@@ -238,8 +238,10 @@ function shareOf(watched: WatchedTargetGroup): string {
     const total = route.destinations.reduce((sum, destination) => sum + (destination.weight ?? 0), 0);
     const share = `weight ${weight} of ${total}`;
     return [watched.routes.length === 1 ? share : `${routeLabelOf(route)}: ${share}`];
-  });
-  return shares.length === 0 ? '' : ` (${shares.join('; ')})`;
+  }).sort();
+  if (shares.length === 0) return '';
+  const named = shares.slice(0, ROUTES_NAMED).join('; ');
+  return ` (${shares.length > ROUTES_NAMED ? `${named} and ${shares.length - ROUTES_NAMED} more` : named})`;
 }
 
 /** The alarms of one ALB target group, and the routes forwarding to it with their weights of it. */

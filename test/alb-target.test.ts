@@ -70,18 +70,6 @@ describe.each(Object.entries(ALBS))('a producer in front of an %s Application Lo
     })).toThrow(message);
   });
 
-  test('serving HTTPS, is checked by the NLB over HTTPS, and by the consumer\'s ALB over HTTPS', () => {
-    const { stack, vpc } = consumerStack();
-    const web = producer(stack, 'Web');
-    const service = new PrivateLinkProducer(stack, 'Service', {
-      vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8080, targetProtocol: elbv2.ApplicationProtocol.HTTPS, healthCheck: { path: '/health' },
-    });
-    const { targetGroup } = new PrivateLinkConsumer(stack, 'Edge', { vpc }).addPrivateLinkTargetGroup(service);
-    const resources = Template.fromStack(stack).toJSON().Resources;
-    expect(resources[logicalId(stack, service.targetGroup)].Properties).toMatchObject({ Protocol: 'TCP', TargetType: 'alb', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
-    expect(resources[logicalId(stack, targetGroup)].Properties).toMatchObject({ Protocol: 'HTTPS', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
-  });
-
   test('keeps a deregistration delay off the NLB\'s target group, where ELB takes no attributes, and gives it to the consumer\'s', () => {
     const { template } = buildRouter((web) => [{
       path: '/orders', producerVpc: web.vpc, applicationLoadBalancer: albIn(web), healthCheck: ALB_CHECK, port: 8080, deregistrationDelay: Duration.seconds(20),
@@ -117,18 +105,62 @@ test('an ALB defined in the app without a listener on the producer\'s port is re
     .toThrow(/^Test\/Service: applicationLoadBalancer: 'Test\/Web\/Alb' has no listener on port 9090, the port it would serve/);
 });
 
-test('an ALB defined in the app whose listener on the port is HTTPS is rejected: the consumer\'s ALB sends HTTP', () => {
+/** Every case of an ALB target serving HTTPS runs for an ALB defined in the app (HTTPS on 8443) and for one imported by ARN. */
+const HTTPS_ALBS = {
+  owned: (web: ProducerFixture) => {
+    const alb = new elbv2.ApplicationLoadBalancer(web.vpc, 'Alb', { vpc: web.vpc, internetFacing: false });
+    alb.addListener('Https', {
+      port: 8443,
+      open: false,
+      certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc')],
+      defaultAction: elbv2.ListenerAction.fixedResponse(200),
+    });
+    return alb;
+  },
+  imported: ALBS.imported,
+};
+const HTTPS_ALB_KINDS = Object.entries(HTTPS_ALBS);
+
+describe.each(HTTPS_ALB_KINDS)('a producer in front of an %s Application Load Balancer serving HTTPS', (_kind, albIn) => {
+  const { HTTPS } = elbv2.ApplicationProtocol;
+
+  test('is checked by the NLB over HTTPS, and by the consumer\'s ALB over HTTPS', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const service = new PrivateLinkProducer(stack, 'Service', {
+      vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8443, targetProtocol: HTTPS, healthCheck: ALB_CHECK,
+    });
+    const { targetGroup } = new PrivateLinkConsumer(stack, 'Edge', { vpc }).addPrivateLinkTargetGroup(service);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    expect(resources[logicalId(stack, service.targetGroup)].Properties).toMatchObject({ Protocol: 'TCP', TargetType: 'alb', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
+    expect(resources[logicalId(stack, targetGroup)].Properties).toMatchObject({ Protocol: 'HTTPS', HealthCheckProtocol: 'HTTPS', HealthCheckPath: '/health' });
+  });
+
+  test.each<[string, Partial<ConstructorParameters<typeof PrivateLinkProducer>[2]>, RegExp]>([
+    ['HTTP/2 over HTTP, which an ALB\'s HTTP listener does not speak', { protocolVersion: elbv2.ApplicationProtocolVersion.HTTP2 },
+      /^Test\/Service: protocolVersion: an Application Load Balancer target takes HTTP2 on HTTPS listeners only; set targetProtocol HTTPS, with an HTTPS listener on the port\.$/],
+    ['gRPC without a method for the consumer\'s check', { targetProtocol: HTTPS, protocolVersion: elbv2.ApplicationProtocolVersion.GRPC },
+      /^Test\/Service: consumerHealthCheck: path: is required for a GRPC port of an Application Load Balancer target: ALB's default method would meet its default action/],
+  ])('refuses %s', (_what, settings, message) => {
+    const { stack } = consumerStack();
+    const web = producer(stack, 'Web');
+    expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: albIn(web), port: 8443, healthCheck: ALB_CHECK, ...settings }))
+      .toThrow(message);
+  });
+});
+
+test.each<[string, elbv2.ApplicationProtocol | undefined, string, RegExp]>([
+  ['HTTPS, and the port HTTP', undefined, 'https',
+    /^Test\/Service: applicationLoadBalancer: the listener of 'Test\/Web\/Alb' on port 8443 is HTTPS, but the consumer's ALB sends HTTP through the endpoint \(the port's targetProtocol\); make them agree\.$/],
+  ['HTTP, and the port HTTPS', elbv2.ApplicationProtocol.HTTPS, 'http',
+    /^Test\/Service: applicationLoadBalancer: the listener of 'Test\/Web\/Alb' on port 8443 is HTTP, but the consumer's ALB sends HTTPS through the endpoint \(the port's targetProtocol\); make them agree\.$/],
+])('an ALB defined in the app whose listener on the port is %s, is rejected', (_what, targetProtocol, listenerKind, message) => {
   const { stack } = consumerStack();
   const web = producer(stack, 'Web');
-  const alb = new elbv2.ApplicationLoadBalancer(web.vpc, 'Alb', { vpc: web.vpc });
-  alb.addListener('Https', {
-    port: 8443,
-    open: false,
-    certificates: [elbv2.ListenerCertificate.fromArn('arn:aws:acm:eu-west-1:111111111111:certificate/abc')],
-    defaultAction: elbv2.ListenerAction.fixedResponse(200),
-  });
-  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, healthCheck: ALB_CHECK, port: 8443 }))
-    .toThrow(/^Test\/Service: applicationLoadBalancer: the listener of 'Test\/Web\/Alb' on port 8443 is HTTPS, but the consumer's ALB sends HTTP through the endpoint/);
+  const alb = listenerKind === 'https' ? HTTPS_ALBS.owned(web) : new elbv2.ApplicationLoadBalancer(web.vpc, 'Alb', { vpc: web.vpc });
+  if (listenerKind === 'http') alb.addListener('Http', { port: 8443, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultAction: elbv2.ListenerAction.fixedResponse(200) });
+  expect(() => new PrivateLinkProducer(stack, 'Service', { vpc: web.vpc, applicationLoadBalancer: alb, healthCheck: ALB_CHECK, port: 8443, targetProtocol }))
+    .toThrow(message);
 });
 
 test('an ALB in another VPC is rejected', () => {

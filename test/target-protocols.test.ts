@@ -199,6 +199,27 @@ describe('a router', () => {
     })).toThrow(/^Test\/Router\/orders: producers: producers\[0\] \('Test\/Service'\) takes GRPC and producers\[1\] \('Test\/Legacy'\) HTTP1 on their ports; ALB refuses with 464 a request that its group's protocol version cannot carry/);
   });
 
+  test('compares the gRPC checks of a weighted route\'s producers by gRPC codes, ALB\'s default being 12', () => {
+    const { stack, vpc } = consumerStack();
+    const web = producer(stack, 'Web');
+    const grpc = (id: string, consumerHealthCheck?: elbv2.HealthCheck) => new PrivateLinkProducer(stack, id, {
+      vpc: web.vpc, instances: web.instances, port: 50051, targetProtocol: HTTPS, protocolVersion: GRPC, consumerHealthCheck,
+    });
+    const [byDefault, spelledOut, ok] = [grpc('ByDefault'), grpc('SpelledOut', { healthyGrpcCodes: '12' }), grpc('Ok', { healthyGrpcCodes: '0' })];
+    const router = new AlbPrivateLinkRouter(stack, 'Router', {
+      vpc,
+      certificates: [CERTIFICATE],
+      routes: [
+        { path: '/alike', producers: [{ producer: byDefault, weight: 1 }, { producer: spelledOut, weight: 1 }] },
+        { path: '/differ', producers: [{ producer: byDefault, weight: 1 }, { producer: ok, weight: 1 }] },
+      ],
+    });
+    const differing = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('weightedHealthChecksDiffer'));
+    expect(differing.map(({ id, entry }) => [id, entry.data])).toEqual([
+      [`/${router.routes[1].node.path}`, expect.stringContaining('differently (codes 12 against 0)')],
+    ]);
+  });
+
   test('spreads a weighted route over producers of one protocol version, HTTPS to one and HTTP to the other', () => {
     const { stack, vpc } = consumerStack();
     const secure = PRODUCERS.owned(stack, { targetProtocol: HTTPS });

@@ -91,6 +91,11 @@ describe.each(Object.entries(LISTENERS))('a weighted PrivateLinkRoute on an %s l
     differ(routeTo('Fast', '/fast', withCheck('Fast', { interval: Duration.seconds(10) })), 'Fast', 'an address is taken out after 60 s against 20 s');
     differ(routeTo('Slow', '/slow', withCheck('Slow', { healthyThresholdCount: 2, unhealthyThresholdCount: 2 })), 'Slow',
       'an address is put back after 150 s against 60 s');
+    // What the targets serve is no difference to warn of: a move to HTTPS.
+    const https = new PrivateLinkProducer(stack, 'HttpsProducer', {
+      vpc: oldWeb.vpc, instances: oldWeb.instances, port: 8443, targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+    });
+    expect(warningsOf(routeTo('ToHttps', '/to-https', https))).toEqual([]);
     // Twice as long is still comparable; a token cannot be compared.
     expect(warningsOf(routeTo('Close', '/close', withCheck('Close', { interval: Duration.seconds(15) })))).toEqual([]);
     expect(warningsOf(routeTo('Token', '/token', withCheck('Token', { path: Token.asString({ Ref: 'HealthPath' }) })))).toEqual([]);

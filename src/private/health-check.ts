@@ -43,6 +43,7 @@ const GRPC_CODES = { min: 0, max: 99 };
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  */
 const GRPC_DEFAULT_PATH = '/AWS.ALB/healthcheck';
+const GRPC_DEFAULT_CODES = '12';
 
 /** What a port's targets serve, as a health check of it must fit. */
 export interface ServedProtocol {
@@ -267,6 +268,18 @@ export function applicationHealthCheckOf(healthCheck: elbv2.HealthCheck | undefi
 }
 
 /**
+ * The ALB's check as `applicationHealthCheckOf` makes it, with ALB's default success codes
+ * spelled out (12 on a GRPC port, 200 otherwise), to compare checks by.
+ */
+export function comparableHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, served: ServedProtocol): elbv2.HealthCheck {
+  const check = applicationHealthCheckOf(healthCheck, served);
+  if (served.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC) {
+    return { ...check, healthyGrpcCodes: check.healthyGrpcCodes ?? GRPC_DEFAULT_CODES };
+  }
+  return { ...check, healthyHttpCodes: check.healthyHttpCodes ?? ALB_DEFAULTS.healthyHttpCodes };
+}
+
+/**
  * ELB requires the timeout below the interval, and its default timeouts (5 s for an ALB, 10 s
  * for an NLB's TCP check) are not below every interval it accepts; so a custom interval without
  * a timeout gets one.
@@ -293,13 +306,13 @@ const COMPARABLE_TIME_RATIO = 2;
  * long an address takes to be taken out of service or put back, by more than twice.
  */
 export function healthCheckDifferenceOf(a: elbv2.HealthCheck, b: elbv2.HealthCheck): string | undefined {
+  // The protocol is what the targets serve, which may differ by design (a move to HTTPS).
   const asked = (check: elbv2.HealthCheck) => ({
-    protocol: check.protocol ?? elbv2.Protocol.HTTP,
     path: check.path ?? ALB_DEFAULTS.path,
     codes: check.healthyGrpcCodes ?? check.healthyHttpCodes ?? ALB_DEFAULTS.healthyHttpCodes,
   });
   const [askedA, askedB] = [asked(a), asked(b)];
-  for (const key of ['protocol', 'path', 'codes'] as const) {
+  for (const key of ['path', 'codes'] as const) {
     if (Token.isUnresolved(askedA[key]) || Token.isUnresolved(askedB[key])) return undefined;
     if (askedA[key] !== askedB[key]) return `${key} ${askedA[key]} against ${askedB[key]}`;
   }

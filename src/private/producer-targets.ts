@@ -37,7 +37,7 @@ export function ecsTargetOf(where: string, service: ecs.BaseService, port: numbe
  * for it: ELB refuses to register an ALB without a listener on the target group's port.
  */
 export function albTargetOf(where: string, producer: ProducerOfTargets, alb: elbv2.IApplicationLoadBalancer,
-  port: number): elbv2.INetworkLoadBalancerTarget {
+  port: number, targetProtocol: elbv2.ApplicationProtocol = elbv2.ApplicationProtocol.HTTP): elbv2.INetworkLoadBalancerTarget {
   const stack = Stack.of(producer);
   if (alb.vpc && JSON.stringify(stack.resolve(alb.vpc.vpcId)) !== JSON.stringify(stack.resolve(producer.vpc.vpcId))) {
     throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' is in VPC '${alb.vpc.node.path}', not the producer's VPC '${producer.vpc.node.path}'; an NLB can forward to an ALB of its own VPC only.`);
@@ -49,8 +49,8 @@ export function albTargetOf(where: string, producer: ProducerOfTargets, alb: elb
   if (listener === undefined) {
     throw new Error(`${where}: applicationLoadBalancer: '${alb.node.path}' has no listener on port ${port}, the port it would serve; add one, or serve the port of one of its listeners.`);
   }
-  if (listener.protocol !== elbv2.ApplicationProtocol.HTTP) {
-    throw new Error(`${where}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${port} is ${listener.protocol}, but the consumer's ALB sends HTTP through the endpoint; expose an HTTP listener.`);
+  if (listener.protocol !== targetProtocol) {
+    throw new Error(`${where}: applicationLoadBalancer: the listener of '${alb.node.path}' on port ${port} is ${listener.protocol}, but the consumer's ALB sends ${targetProtocol} through the endpoint (the port's targetProtocol); make them agree.`);
   }
   return new targets.AlbListenerTarget(listener);
 }
@@ -60,4 +60,25 @@ export function targetTypeOf(props: KindsOfTargets): elbv2.TargetType | undefine
   if (props.applicationLoadBalancer) return elbv2.TargetType.ALB;
   // By length: an empty list is no target. ECS tasks are all awsvpc (checked), so IP.
   return (props.ecsServices ?? []).length + (props.ipAddresses ?? []).length > 0 ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
+}
+
+/**
+ * Throws for protocols an Application Load Balancer target cannot serve as the port asks: HTTP/2
+ * and gRPC reach its listeners over HTTPS only, and a gRPC port's ALB check needs a path one of
+ * its rules answers (the default method would meet its default action).
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#target-group-protocol-version
+ */
+export function validateAlbTargetProtocols(where: string, options: {
+  readonly targetProtocol?: elbv2.ApplicationProtocol;
+  readonly protocolVersion?: elbv2.ApplicationProtocolVersion;
+  readonly consumerHealthCheck?: elbv2.HealthCheck;
+}): void {
+  const version = options.protocolVersion ?? elbv2.ApplicationProtocolVersion.HTTP1;
+  if (version !== elbv2.ApplicationProtocolVersion.HTTP1 && options.targetProtocol !== elbv2.ApplicationProtocol.HTTPS) {
+    throw new Error(`${where}: protocolVersion: an Application Load Balancer target takes ${version} on HTTPS listeners only; set targetProtocol HTTPS, with an HTTPS listener on the port.`);
+  }
+  if (version === elbv2.ApplicationProtocolVersion.GRPC && options.consumerHealthCheck?.path === undefined) {
+    throw new Error(`${where}: consumerHealthCheck: path: is required for a GRPC port of an Application Load Balancer target: ALB's default method would meet its default action; give a method one of its rules forwards, with its gRPC codes.`);
+  }
 }

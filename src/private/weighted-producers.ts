@@ -1,7 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { IPrivateLinkProducer } from '../private-link-producer';
-import { applicationHealthCheckOf, healthCheckDifferenceOf } from './health-check';
+import { comparableHealthCheckOf, healthCheckDifferenceOf } from './health-check';
 import { portAttributesOf } from './ports';
 import { validateSynthTimeNumber } from './validation';
 
@@ -109,7 +109,7 @@ export function warnOfWeightedRoute(route: IConstruct, producers: ResolvedWeight
   }
   const checks = producers.map(({ producer, port }) => {
     const attributes = portAttributesOf(where, producer, port);
-    return applicationHealthCheckOf(attributes.healthCheck, attributes);
+    return comparableHealthCheckOf(attributes.healthCheck, attributes);
   });
   for (let index = 1; index < producers.length; index++) {
     const difference = healthCheckDifferenceOf(checks[0], checks[index]);

@@ -86,5 +86,12 @@ test('the TLS web server outlives TCP health checks and serves its page over HTT
     }
   }
   for (let check = 0; check < 3; check++) await connectAndClose(port);
-  await expect(get(port)).resolves.toEqual({ status: 200, body: `${pageOf('secure', 'secure-server', 'i-0123456789abcdef0')}\n` });
+  // A connection that sends nothing, as a slow client or a check in flight, holds up no other.
+  const idle = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => idle.once('connect', resolve));
+  try {
+    await expect(get(port)).resolves.toEqual({ status: 200, body: `${pageOf('secure', 'secure-server', 'i-0123456789abcdef0')}\n` });
+  } finally {
+    idle.destroy();
+  }
 }, 30_000);
