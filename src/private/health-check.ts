@@ -213,7 +213,7 @@ function validateCodes(at: string, prop: string, codes: string | undefined, kind
  */
 export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, albTarget: boolean,
   served: ServedProtocol): elbv2.HealthCheck | undefined {
-  const protocol = served.targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
+  const protocol = checkProtocolOf(served);
   if (healthCheck === undefined) {
     return albTarget ? { protocol } : undefined;
   }
@@ -226,6 +226,11 @@ export function networkHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined,
     protocol: healthCheck.protocol ?? (albTarget || asksForHttp(healthCheck) ? protocol : undefined),
     timeout: timeoutOf(healthCheck),
   };
+}
+
+/** The protocol that checks a port over what its targets serve: HTTPS for HTTPS, else HTTP. */
+function checkProtocolOf(served: ServedProtocol): elbv2.Protocol {
+  return served.targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP;
 }
 
 /** Whether the check has settings only an HTTP check can use. */
@@ -260,23 +265,11 @@ export function applicationHealthCheckOf(healthCheck: elbv2.HealthCheck | undefi
   const grpc = served.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC;
   return {
     ...healthCheck,
-    protocol: healthCheck?.protocol ?? (served.targetProtocol === elbv2.ApplicationProtocol.HTTPS ? elbv2.Protocol.HTTPS : elbv2.Protocol.HTTP),
+    protocol: healthCheck?.protocol ?? checkProtocolOf(served),
     port: 'traffic-port',
     path: healthCheck?.path ?? (grpc ? GRPC_DEFAULT_PATH : '/'),
     timeout: healthCheck && timeoutOf(healthCheck),
   };
-}
-
-/**
- * The ALB's check as `applicationHealthCheckOf` makes it, with ALB's default success codes
- * spelled out (12 on a GRPC port, 200 otherwise), to compare checks by.
- */
-export function comparableHealthCheckOf(healthCheck: elbv2.HealthCheck | undefined, served: ServedProtocol): elbv2.HealthCheck {
-  const check = applicationHealthCheckOf(healthCheck, served);
-  if (served.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC) {
-    return { ...check, healthyGrpcCodes: check.healthyGrpcCodes ?? GRPC_DEFAULT_CODES };
-  }
-  return { ...check, healthyHttpCodes: check.healthyHttpCodes ?? ALB_DEFAULTS.healthyHttpCodes };
 }
 
 /**
@@ -295,23 +288,31 @@ function timeoutOf(healthCheck: elbv2.HealthCheck): Duration | undefined {
  * The ALB's health-check defaults for targets of type ip.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  */
-const ALB_DEFAULTS = { interval: 30, healthyThresholdCount: 5, unhealthyThresholdCount: 2, path: '/', healthyHttpCodes: '200' };
+const ALB_DEFAULTS = { interval: 30, healthyThresholdCount: 5, unhealthyThresholdCount: 2, healthyHttpCodes: '200' };
 
 /** How much longer one group may take than another to be taken out or put back before it counts as different. */
 const COMPARABLE_TIME_RATIO = 2;
 
+/** A port's ALB check as the port's attributes give it, with what its targets serve. */
+export interface PortHealthCheck extends ServedProtocol {
+  readonly healthCheck?: elbv2.HealthCheck;
+}
+
 /**
- * How two ALB health checks of one weighted route differ, in words; undefined when they are
- * alike or a setting is a token. They differ in what they ask (protocol, path, codes) or in how
- * long an address takes to be taken out of service or put back, by more than twice.
+ * How the ALB's checks of two ports of one weighted route differ, in words; undefined when they
+ * are alike or a setting is a token. They differ in what they ask (path, codes: ALB's default
+ * is 12 on a GRPC port, 200 otherwise) or in how long an address takes to be taken out of
+ * service or put back, by more than twice. The protocol is what the targets serve, which may
+ * differ by design (a move to HTTPS).
  */
-export function healthCheckDifferenceOf(a: elbv2.HealthCheck, b: elbv2.HealthCheck): string | undefined {
-  // The protocol is what the targets serve, which may differ by design (a move to HTTPS).
-  const asked = (check: elbv2.HealthCheck) => ({
-    path: check.path ?? ALB_DEFAULTS.path,
-    codes: check.healthyGrpcCodes ?? check.healthyHttpCodes ?? ALB_DEFAULTS.healthyHttpCodes,
+export function healthCheckDifferenceOf(portA: PortHealthCheck, portB: PortHealthCheck): string | undefined {
+  const [a, b] = [portA, portB].map((port) => applicationHealthCheckOf(port.healthCheck, port));
+  const asked = (check: elbv2.HealthCheck, port: PortHealthCheck) => ({
+    path: check.path,
+    codes: check.healthyGrpcCodes ?? check.healthyHttpCodes
+      ?? (port.protocolVersion === elbv2.ApplicationProtocolVersion.GRPC ? GRPC_DEFAULT_CODES : ALB_DEFAULTS.healthyHttpCodes),
   });
-  const [askedA, askedB] = [asked(a), asked(b)];
+  const [askedA, askedB] = [asked(a, portA), asked(b, portB)];
   for (const key of ['path', 'codes'] as const) {
     if (Token.isUnresolved(askedA[key]) || Token.isUnresolved(askedB[key])) return undefined;
     if (askedA[key] !== askedB[key]) return `${key} ${askedA[key]} against ${askedB[key]}`;

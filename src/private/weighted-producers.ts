@@ -1,7 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { IPrivateLinkProducer } from '../private-link-producer';
-import { comparableHealthCheckOf, healthCheckDifferenceOf } from './health-check';
+import { healthCheckDifferenceOf } from './health-check';
 import { portAttributesOf } from './ports';
 import { validateSynthTimeNumber } from './validation';
 
@@ -107,12 +107,9 @@ export function warnOfWeightedRoute(route: IConstruct, producers: ResolvedWeight
     Annotations.of(route).addWarningV2('cdk-alb-privatelink-router:stickinessWithOneProducer',
       `${where}: stickinessDuration: keeps clients on one of several producers, and producers lists one; it does nothing until another is added.`);
   }
-  const checks = producers.map(({ producer, port }) => {
-    const attributes = portAttributesOf(where, producer, port);
-    return comparableHealthCheckOf(attributes.healthCheck, attributes);
-  });
+  const ports = producers.map(({ producer, port }) => portAttributesOf(where, producer, port));
   for (let index = 1; index < producers.length; index++) {
-    const difference = healthCheckDifferenceOf(checks[0], checks[index]);
+    const difference = healthCheckDifferenceOf(ports[0], ports[index]);
     if (difference !== undefined) {
       Annotations.of(route).addWarningV2('cdk-alb-privatelink-router:weightedHealthChecksDiffer',
         `${where}: producers: the ALB checks producers[0] ('${producers[0].producer.node.path}') and producers[${index}] ('${producers[index].producer.node.path}') differently (${difference}). ALB does not move a share to the other producers when its group has no healthy address, so the same fault costs their shares differently; give the producers alike health checks, or acknowledge this.`);
